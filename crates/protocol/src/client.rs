@@ -43,30 +43,62 @@ pub enum ClientMsg {
     /// Always refused: only a moderator removes someone from the stage.
     LeaveStage,
     /// Your own microphone and camera state (turning on needs a stage seat).
-    SetMedia { mic: bool, camera: bool },
+    SetMedia {
+        mic: bool,
+        camera: bool,
+    },
 
     // Around the stage, for everyone.
     RaiseHand,
     LowerHand,
-    Chat { text: String },
-    React { reaction: Reaction },
-    AnswerPoll { poll: PollId, choices: Vec<u8> },
+    Chat {
+        text: String,
+    },
+    React {
+        reaction: Reaction,
+    },
+    AnswerPoll {
+        poll: PollId,
+        choices: Vec<u8>,
+    },
 
     // Moderators.
-    ApproveRequest { participant: ParticipantId },
-    DeclineRequest { participant: ParticipantId },
-    InviteToStage { participant: ParticipantId },
-    CancelInvitation { participant: ParticipantId },
-    RemoveFromStage { participant: ParticipantId },
-    Mute { participant: ParticipantId },
-    LowerHandOf { participant: ParticipantId },
+    ApproveRequest {
+        participant: ParticipantId,
+    },
+    DeclineRequest {
+        participant: ParticipantId,
+    },
+    InviteToStage {
+        participant: ParticipantId,
+    },
+    CancelInvitation {
+        participant: ParticipantId,
+    },
+    RemoveFromStage {
+        participant: ParticipantId,
+    },
+    Mute {
+        participant: ParticipantId,
+    },
+    LowerHandOf {
+        participant: ParticipantId,
+    },
     LowerAllHands,
     /// Remove from the session; that identity cannot come back until the removal is lifted.
-    RemoveFromSession { participant: ParticipantId },
+    RemoveFromSession {
+        participant: ParticipantId,
+    },
     /// Let a removed identity (the `identity` of a [`crate::BannedView`]) back in.
-    LiftRemoval { identity: String },
-    SetStageMode { mode: StageMode },
-    DeleteChat { message: MessageId },
+    LiftRemoval {
+        identity: String,
+    },
+    SetStageMode {
+        mode: StageMode,
+    },
+    DeleteChat {
+        message: MessageId,
+    },
     CreatePoll {
         question: String,
         options: Vec<String>,
@@ -76,11 +108,20 @@ pub enum ClientMsg {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         correct: Option<Vec<u8>>,
     },
-    EndPoll { poll: PollId },
-    SharePollResults { poll: PollId },
+    EndPoll {
+        poll: PollId,
+    },
+    SharePollResults {
+        poll: PollId,
+    },
     /// Make an invitation link that enters its holder with `role` (presenter or moderator).
-    CreateInviteLink { role: Role, expires_in_secs: u64 },
-    RevokeInviteLink { id: String },
+    CreateInviteLink {
+        role: Role,
+        expires_in_secs: u64,
+    },
+    RevokeInviteLink {
+        id: String,
+    },
 }
 
 impl ClientMsg {

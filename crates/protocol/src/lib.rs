@@ -17,8 +17,8 @@ pub use client::{Auth, ClientMsg};
 pub use error::ErrorCode;
 pub use limits::*;
 pub use server::{
-    BannedView, ChatMessage, CloseReason, Event, InviteLinkView, MyAnswer, Notice,
-    ParticipantView, PollView, ServerMsg, Snapshot, StageAccess, StageRequest, YouView,
+    BannedView, ChatMessage, CloseReason, Event, InviteLinkView, MyAnswer, Notice, ParticipantView,
+    PollView, ServerMsg, Snapshot, StageAccess, StageRequest, YouView,
 };
 pub use types::{MessageId, Millis, ParticipantId, PollId, Reaction, Role, StageMode};
 

@@ -15,9 +15,14 @@ pub enum ServerMsg {
     },
     /// Something changed. `seq` grows with every event of the room; a client ignores events
     /// with a `seq` not above its snapshot's, and asks for `sync` after a reconnect.
-    Event { seq: u64, event: Event },
+    Event {
+        seq: u64,
+        event: Event,
+    },
     /// A fresh snapshot, in answer to `sync`.
-    Snapshot { snapshot: Box<Snapshot> },
+    Snapshot {
+        snapshot: Box<Snapshot>,
+    },
     /// A message or command was refused. Nothing changed; the connection stays open.
     Error {
         code: ErrorCode,
@@ -27,7 +32,10 @@ pub enum ServerMsg {
         command: Option<String>,
     },
     /// The server is about to close this connection, and why.
-    Closing { reason: CloseReason, message: String },
+    Closing {
+        reason: CloseReason,
+        message: String,
+    },
     Pong,
 }
 
@@ -81,29 +89,58 @@ impl CloseReason {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// Someone entered the room.
-    Joined { participant: ParticipantView },
+    Joined {
+        participant: ParticipantView,
+    },
     /// Someone left for good (or their grace period after a dropped connection ran out).
-    Left { participant: ParticipantId },
+    Left {
+        participant: ParticipantId,
+    },
     /// Someone's stage seat, hand, microphone, camera or connection changed.
-    Updated { participant: ParticipantView },
-    StageModeChanged { mode: StageMode },
+    Updated {
+        participant: ParticipantView,
+    },
+    StageModeChanged {
+        mode: StageMode,
+    },
     /// Only to you: what you may do about the stage now.
-    You { you: YouView },
+    You {
+        you: YouView,
+    },
     /// Only to moderators: the queue of stage requests, oldest first.
-    Requests { requests: Vec<StageRequest> },
+    Requests {
+        requests: Vec<StageRequest>,
+    },
     /// Something worth a notice for the people it is addressed to.
-    Notice { notice: Notice },
-    Chat { message: ChatMessage },
-    ChatDeleted { message: MessageId },
-    Reaction { from: ParticipantId, reaction: Reaction },
+    Notice {
+        notice: Notice,
+    },
+    Chat {
+        message: ChatMessage,
+    },
+    ChatDeleted {
+        message: MessageId,
+    },
+    Reaction {
+        from: ParticipantId,
+        reaction: Reaction,
+    },
     /// A poll was created or changed. Counts are present for moderators, and for everyone once shared.
-    Poll { poll: PollView },
+    Poll {
+        poll: PollView,
+    },
     /// Only to you: your answer was counted.
-    Answered { answer: MyAnswer },
+    Answered {
+        answer: MyAnswer,
+    },
     /// Only to moderators: the room's invitation links.
-    InviteLinks { links: Vec<InviteLinkView> },
+    InviteLinks {
+        links: Vec<InviteLinkView>,
+    },
     /// Only to moderators: identities removed from the session.
-    Banned { banned: Vec<BannedView> },
+    Banned {
+        banned: Vec<BannedView>,
+    },
 }
 
 /// Happenings a client shows as a notice and announces to screen readers.
@@ -111,7 +148,10 @@ pub enum Event {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Notice {
     /// To moderators: someone asks to join the stage.
-    StageRequested { participant: ParticipantId, name: String },
+    StageRequested {
+        participant: ParticipantId,
+        name: String,
+    },
     /// To the asker: the request was approved; an invitation follows.
     RequestApproved,
     /// To the asker: the request was declined; they may ask again later.
@@ -123,7 +163,10 @@ pub enum Notice {
     /// To the invitee: the invitation was withdrawn.
     InvitationCancelled,
     /// To moderators: someone turned down an invitation.
-    InvitationDeclined { participant: ParticipantId, name: String },
+    InvitationDeclined {
+        participant: ParticipantId,
+        name: String,
+    },
     /// To the person: a moderator removed you from the stage.
     RemovedFromStage,
     /// To the person: a moderator turned your microphone off.

@@ -12,7 +12,9 @@ fn hello_with_token_has_the_documented_shape() {
         msg,
         ClientMsg::Hello {
             protocol: 1,
-            auth: Auth::Token { token: "abc".into() },
+            auth: Auth::Token {
+                token: "abc".into()
+            },
             mobile: false
         }
     );
@@ -22,16 +24,26 @@ fn hello_with_token_has_the_documented_shape() {
 fn commands_round_trip_with_their_kind_as_type() {
     let msgs = vec![
         ClientMsg::AskToJoinStage,
-        ClientMsg::SetMedia { mic: true, camera: false },
-        ClientMsg::React { reaction: Reaction::ThumbsUp },
+        ClientMsg::SetMedia {
+            mic: true,
+            camera: false,
+        },
+        ClientMsg::React {
+            reaction: Reaction::ThumbsUp,
+        },
         ClientMsg::CreatePoll {
             question: "Q".into(),
             options: vec!["a".into(), "b".into()],
             multiple: false,
             correct: Some(vec![1]),
         },
-        ClientMsg::SetStageMode { mode: StageMode::Invite },
-        ClientMsg::CreateInviteLink { role: Role::Presenter, expires_in_secs: 600 },
+        ClientMsg::SetStageMode {
+            mode: StageMode::Invite,
+        },
+        ClientMsg::CreateInviteLink {
+            role: Role::Presenter,
+            expires_in_secs: 600,
+        },
     ];
     for msg in msgs {
         let value = serde_json::to_value(&msg).unwrap();
@@ -49,7 +61,8 @@ fn unknown_role_or_type_does_not_decode() {
 
 #[test]
 fn errors_carry_their_code_and_message() {
-    let value = serde_json::to_value(ServerMsg::error(ErrorCode::StageFull, Some("join_stage"))).unwrap();
+    let value =
+        serde_json::to_value(ServerMsg::error(ErrorCode::StageFull, Some("join_stage"))).unwrap();
     assert_eq!(
         value,
         json!({"type": "error", "code": "stage_full", "message": "The stage is full.", "command": "join_stage"})
@@ -67,7 +80,12 @@ fn every_error_code_has_a_distinct_message() {
 
 #[test]
 fn events_nest_inside_an_event_frame() {
-    let msg = ServerMsg::Event { seq: 7, event: Event::StageModeChanged { mode: StageMode::Open } };
+    let msg = ServerMsg::Event {
+        seq: 7,
+        event: Event::StageModeChanged {
+            mode: StageMode::Open,
+        },
+    };
     assert_eq!(
         serde_json::to_value(msg).unwrap(),
         json!({"type": "event", "seq": 7, "event": {"type": "stage_mode_changed", "mode": "open"}})

@@ -8,13 +8,19 @@
 //!
 //! Who may do what is decided in [`rules`], once; the server and the client never re-decide it.
 
+mod around;
 mod config;
+mod entry;
 mod input;
+mod links;
+mod moderation;
 mod output;
 mod polls;
 mod room;
 pub mod rules;
+mod stage;
 mod state;
+mod views;
 
 pub use config::RoomConfig;
 pub use input::{ConnId, Entrant, Input, NewInviteLink};

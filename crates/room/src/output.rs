@@ -7,6 +7,8 @@ use crate::ConnId;
 pub enum Audience {
     Everyone,
     Moderators,
+    /// Everyone but moderators (who get a fuller view of the same thing).
+    NotModerators,
     Participant(ParticipantId),
 }
 
@@ -14,7 +16,11 @@ pub enum Audience {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Output {
     /// Send this event, numbered `seq`, to the audience's connections.
-    Event { seq: u64, to: Audience, event: Event },
+    Event {
+        seq: u64,
+        to: Audience,
+        event: Event,
+    },
     /// Answer one connection with an error; nothing changed.
     Error {
         conn: ConnId,

@@ -1,40 +1,249 @@
-use podium_protocol::{Millis, ParticipantId, Snapshot};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
+use podium_protocol::{
+    ChatMessage, ClientMsg, ErrorCode, Event, Millis, ParticipantId, Snapshot, StageMode,
+};
+
+use crate::polls::Poll;
+use crate::rules;
+use crate::state::{InviteLink, Participant};
 use crate::{Audience, ConnId, Input, Output, RoomConfig};
 
 /// One room's whole state. See the crate docs.
 pub struct Room {
-    config: RoomConfig,
+    pub(crate) config: RoomConfig,
+    pub(crate) stage_mode: StageMode,
+    /// The number of the last event; every event takes the next one.
+    pub(crate) seq: u64,
+    pub(crate) next_participant: ParticipantId,
+    /// Order keys for raised hands, so hands sort by when they went up.
+    pub(crate) next_hand: u64,
+    pub(crate) next_message: u64,
+    pub(crate) next_poll: u64,
+    pub(crate) participants: BTreeMap<ParticipantId, Participant>,
+    pub(crate) by_identity: HashMap<String, ParticipantId>,
+    pub(crate) by_conn: HashMap<ConnId, ParticipantId>,
+    pub(crate) moderators: BTreeSet<ParticipantId>,
+    /// Pending stage requests, oldest first.
+    pub(crate) requests: Vec<(ParticipantId, Millis)>,
+    pub(crate) chat: VecDeque<ChatMessage>,
+    pub(crate) polls: Vec<Poll>,
+    pub(crate) links: Vec<InviteLink>,
+    /// Identities removed from the session, with the name they had.
+    pub(crate) banned: BTreeMap<String, String>,
+    pub(crate) last_reaction: HashMap<ParticipantId, Millis>,
+    pub(crate) out: Vec<Output>,
 }
 
 impl Room {
     pub fn new(config: RoomConfig) -> Room {
-        Room { config }
+        Room {
+            stage_mode: config.stage_mode,
+            config,
+            seq: 0,
+            next_participant: 1,
+            next_hand: 1,
+            next_message: 1,
+            next_poll: 1,
+            participants: BTreeMap::new(),
+            by_identity: HashMap::new(),
+            by_conn: HashMap::new(),
+            moderators: BTreeSet::new(),
+            requests: Vec::new(),
+            chat: VecDeque::new(),
+            polls: Vec::new(),
+            links: Vec::new(),
+            banned: BTreeMap::new(),
+            last_reaction: HashMap::new(),
+            out: Vec::new(),
+        }
     }
 
     /// Apply one input at time `now` and return what the caller must do, in order.
-    pub fn handle(&mut self, _now: Millis, _input: Input) -> Vec<Output> {
-        let _ = &self.config;
-        Vec::new()
+    pub fn handle(&mut self, now: Millis, input: Input) -> Vec<Output> {
+        match input {
+            Input::Connect { conn, entrant } => self.connect(now, conn, entrant),
+            Input::Disconnect { conn } => self.disconnect(now, conn),
+            Input::Tick => self.tick(now),
+            Input::CreateInviteLink { conn, link } => {
+                if let Some(id) = self.by_conn.get(&conn).copied() {
+                    let result = self.create_invite_link(now, id, link);
+                    self.refuse_on_error(conn, "create_invite_link", result);
+                } else {
+                    self.error(conn, ErrorCode::HelloRequired, Some("create_invite_link"));
+                }
+            }
+            Input::Command { conn, msg } => {
+                let kind = msg.kind();
+                if let Some(id) = self.by_conn.get(&conn).copied() {
+                    let result = self.command(now, id, msg);
+                    self.refuse_on_error(conn, kind, result);
+                } else {
+                    self.error(conn, ErrorCode::HelloRequired, Some(kind));
+                }
+            }
+        }
+        std::mem::take(&mut self.out)
+    }
+
+    fn command(&mut self, now: Millis, id: ParticipantId, msg: ClientMsg) -> Result<(), ErrorCode> {
+        match msg {
+            // The session answers these itself; a hello after the welcome is a mistake.
+            ClientMsg::Hello { .. } => Err(ErrorCode::AlreadyWelcomed),
+            ClientMsg::Ping | ClientMsg::Sync => Ok(()),
+            // The session signs links before they reach the room as `Input::CreateInviteLink`.
+            ClientMsg::CreateInviteLink { .. } => Err(ErrorCode::Internal),
+            ClientMsg::JoinStage => self.join_stage(id),
+            ClientMsg::AskToJoinStage => self.ask_to_join_stage(now, id),
+            ClientMsg::CancelRequest => self.cancel_request(id),
+            ClientMsg::DeclineInvitation => self.decline_invitation(id),
+            ClientMsg::LeaveStage => Err(ErrorCode::CannotLeaveStage),
+            ClientMsg::SetMedia { mic, camera } => self.set_media(id, mic, camera),
+            ClientMsg::RaiseHand => self.raise_hand(id),
+            ClientMsg::LowerHand => self.lower_hand(id, false),
+            ClientMsg::Chat { text } => self.chat(now, id, &text),
+            ClientMsg::React { reaction } => self.react(now, id, reaction),
+            ClientMsg::AnswerPoll { poll, choices } => self.answer_poll(id, poll, &choices),
+            moderator_msg => {
+                rules::require_moderator(self.participant(id)?.role)?;
+                self.moderate(id, moderator_msg)
+            }
+        }
     }
 
     /// The whole room as this participant sees it.
-    pub fn snapshot_for(&self, _participant: ParticipantId) -> Option<Snapshot> {
-        None
+    pub fn snapshot_for(&self, participant: ParticipantId) -> Option<Snapshot> {
+        let me = self.participants.get(&participant)?;
+        let moderator = rules::is_moderator(me.role);
+        Some(Snapshot {
+            seq: self.seq,
+            room_title: self.config.title.clone(),
+            stage_mode: self.stage_mode,
+            seat_limit: self.config.seat_limit,
+            you: self.you_view(me),
+            participants: self.participants.values().map(Participant::view).collect(),
+            chat: self.chat.iter().cloned().collect(),
+            polls: self.polls.iter().map(|p| p.view_for(moderator)).collect(),
+            my_answers: self.my_answers(&me.identity),
+            requests: if moderator {
+                self.request_views()
+            } else {
+                Vec::new()
+            },
+            invite_links: if moderator {
+                self.link_views()
+            } else {
+                Vec::new()
+            },
+            banned: if moderator {
+                self.banned_views()
+            } else {
+                Vec::new()
+            },
+        })
     }
 
     /// The connections an audience stands for now.
-    pub fn recipients(&self, _to: Audience) -> Vec<ConnId> {
-        Vec::new()
+    pub fn recipients(&self, to: Audience) -> Vec<ConnId> {
+        match to {
+            Audience::Everyone => self.participants.values().filter_map(|p| p.conn).collect(),
+            Audience::Moderators => self
+                .moderators
+                .iter()
+                .filter_map(|id| self.participants.get(id)?.conn)
+                .collect(),
+            Audience::NotModerators => self
+                .participants
+                .values()
+                .filter(|p| !rules::is_moderator(p.role))
+                .filter_map(|p| p.conn)
+                .collect(),
+            Audience::Participant(id) => self
+                .participants
+                .get(&id)
+                .and_then(|p| p.conn)
+                .into_iter()
+                .collect(),
+        }
     }
 
     /// When the room next needs an [`Input::Tick`], if ever.
     pub fn poll_timeout(&self) -> Option<Millis> {
-        None
+        self.participants
+            .values()
+            .filter_map(|p| p.dropped_at)
+            .min()
+            .map(|dropped| dropped.saturating_add(self.config.grace))
     }
 
-    /// No one is connected and no place is being held: the caller may drop the room.
+    /// No one is in the room and no place is being held: the caller may drop the room.
     pub fn is_idle(&self) -> bool {
-        true
+        self.participants.is_empty()
+    }
+
+    pub fn stage_mode(&self) -> StageMode {
+        self.stage_mode
+    }
+
+    /// People in the room, connected or with their place held.
+    pub fn participant_count(&self) -> usize {
+        self.participants.len()
+    }
+
+    pub(crate) fn participant(&self, id: ParticipantId) -> Result<&Participant, ErrorCode> {
+        self.participants
+            .get(&id)
+            .ok_or(ErrorCode::UnknownParticipant)
+    }
+
+    pub(crate) fn participant_mut(
+        &mut self,
+        id: ParticipantId,
+    ) -> Result<&mut Participant, ErrorCode> {
+        self.participants
+            .get_mut(&id)
+            .ok_or(ErrorCode::UnknownParticipant)
+    }
+
+    /// Queues an event under the next sequence number.
+    pub(crate) fn emit(&mut self, to: Audience, event: Event) {
+        self.seq += 1;
+        self.out.push(Output::Event {
+            seq: self.seq,
+            to,
+            event,
+        });
+    }
+
+    pub(crate) fn error(&mut self, conn: ConnId, code: ErrorCode, command: Option<&'static str>) {
+        self.out.push(Output::Error {
+            conn,
+            code,
+            command,
+        });
+    }
+
+    fn refuse_on_error(
+        &mut self,
+        conn: ConnId,
+        command: &'static str,
+        result: Result<(), ErrorCode>,
+    ) {
+        if let Err(code) = result {
+            self.error(conn, code, Some(command));
+        }
+    }
+
+    /// Tells everyone how this person now appears.
+    pub(crate) fn publish(&mut self, id: ParticipantId) {
+        if let Some(p) = self.participants.get(&id) {
+            let participant = p.view();
+            self.emit(Audience::Everyone, Event::Updated { participant });
+        }
+    }
+
+    pub(crate) fn publish_requests(&mut self) {
+        let requests = self.request_views();
+        self.emit(Audience::Moderators, Event::Requests { requests });
     }
 }

@@ -1,0 +1,170 @@
+//! Coming in, dropping out, coming back, and places given up when the grace period runs out.
+
+use podium_protocol::{CloseReason, ErrorCode, Event, Millis, ParticipantId, MAX_NAME_CHARS};
+
+use crate::rules::{self, StageState};
+use crate::state::{truncate_chars, Participant};
+use crate::{Audience, ConnId, Entrant, Output, Room};
+
+impl Room {
+    pub(crate) fn connect(&mut self, now: Millis, conn: ConnId, entrant: Entrant) {
+        if let Err(code) = self.check_entry(now, &entrant) {
+            self.error(conn, code, Some("hello"));
+            self.out.push(Output::Close {
+                conn,
+                reason: CloseReason::Refused,
+            });
+            return;
+        }
+        let name = truncate_chars(entrant.name.trim(), MAX_NAME_CHARS);
+        if let Some(id) = self.by_identity.get(&entrant.identity).copied() {
+            self.return_to_place(conn, id, entrant, name);
+            return;
+        }
+        let id = self.next_participant;
+        self.next_participant += 1;
+        let participant = Participant {
+            id,
+            identity: entrant.identity.clone(),
+            name,
+            role: entrant.role,
+            picture: entrant.picture,
+            mobile: entrant.mobile,
+            conn: Some(conn),
+            dropped_at: None,
+            stage: StageState::default(),
+            hand: None,
+            mic: false,
+            camera: false,
+            told: None,
+        };
+        let view = participant.view();
+        self.participants.insert(id, participant);
+        self.by_identity.insert(entrant.identity.clone(), id);
+        self.by_conn.insert(conn, id);
+        if rules::is_moderator(entrant.role) {
+            self.moderators.insert(id);
+        }
+        self.welcome(conn, id, entrant.identity);
+        self.emit(Audience::Everyone, Event::Joined { participant: view });
+    }
+
+    fn check_entry(&self, now: Millis, entrant: &Entrant) -> Result<(), ErrorCode> {
+        if self.banned.contains_key(&entrant.identity) {
+            return Err(ErrorCode::RemovedFromSession);
+        }
+        if entrant.name.trim().is_empty() {
+            return Err(ErrorCode::NameRequired);
+        }
+        if let Some(link_id) = &entrant.via_link {
+            let link = self
+                .links
+                .iter()
+                .find(|l| &l.id == link_id)
+                .ok_or(ErrorCode::InvalidInviteLink)?;
+            if link.revoked {
+                return Err(ErrorCode::InviteLinkRevoked);
+            }
+            if now >= link.expires_at {
+                return Err(ErrorCode::InviteLinkExpired);
+            }
+        }
+        let returning = self.by_identity.contains_key(&entrant.identity);
+        let full = self.participants.len() >= self.config.max_participants as usize;
+        if full && !returning {
+            return Err(ErrorCode::RoomFull);
+        }
+        Ok(())
+    }
+
+    /// The same person again: a new window replaces the old one, a reconnect takes back the place.
+    fn return_to_place(&mut self, conn: ConnId, id: ParticipantId, entrant: Entrant, name: String) {
+        let Some(p) = self.participants.get_mut(&id) else {
+            return;
+        };
+        let replaced = p.conn.replace(conn);
+        p.dropped_at = None;
+        p.name = name;
+        p.picture = entrant.picture;
+        p.mobile = entrant.mobile;
+        // The newest credentials speak for the role (a teacher may have changed it in Moodle).
+        p.role = entrant.role;
+        // The welcome's snapshot tells the stage access afresh.
+        p.told = None;
+        if rules::is_moderator(entrant.role) {
+            self.moderators.insert(id);
+        } else {
+            self.moderators.remove(&id);
+        }
+        if let Some(old) = replaced {
+            self.by_conn.remove(&old);
+            self.out.push(Output::Close {
+                conn: old,
+                reason: CloseReason::Replaced,
+            });
+        }
+        self.by_conn.insert(conn, id);
+        self.welcome(conn, id, entrant.identity);
+        self.publish(id);
+    }
+
+    fn welcome(&mut self, conn: ConnId, participant: ParticipantId, identity: String) {
+        if let Some(p) = self.participants.get(&participant) {
+            let stage = self.you_view(p).stage;
+            if let Some(p) = self.participants.get_mut(&participant) {
+                p.told = Some(stage);
+            }
+        }
+        self.out.push(Output::Welcome {
+            conn,
+            participant,
+            identity,
+        });
+    }
+
+    pub(crate) fn disconnect(&mut self, now: Millis, conn: ConnId) {
+        // A connection already replaced or closed by the room has nothing left to give up.
+        let Some(id) = self.by_conn.remove(&conn) else {
+            return;
+        };
+        if let Some(p) = self.participants.get_mut(&id) {
+            p.conn = None;
+            p.dropped_at = Some(now);
+        }
+        self.publish(id);
+    }
+
+    pub(crate) fn tick(&mut self, now: Millis) {
+        let grace = self.config.grace;
+        let expired: Vec<ParticipantId> = self
+            .participants
+            .values()
+            .filter(|p| {
+                p.dropped_at
+                    .is_some_and(|at| at.saturating_add(grace) <= now)
+            })
+            .map(|p| p.id)
+            .collect();
+        for id in expired {
+            self.remove_participant(id);
+        }
+    }
+
+    /// Takes someone out of the room for good: their seat, hand, request and invitation go too.
+    pub(crate) fn remove_participant(&mut self, id: ParticipantId) {
+        let Some(p) = self.participants.remove(&id) else {
+            return;
+        };
+        self.by_identity.remove(&p.identity);
+        if let Some(conn) = p.conn {
+            self.by_conn.remove(&conn);
+        }
+        self.moderators.remove(&id);
+        self.last_reaction.remove(&id);
+        self.emit(Audience::Everyone, Event::Left { participant: id });
+        if p.stage.requested {
+            self.requests.retain(|&(r, _)| r != id);
+            self.publish_requests();
+        }
+    }
+}
