@@ -1,0 +1,91 @@
+<?php
+// This file is part of Moodle - https://moodle.org/
+//
+// Moodle is free software: you can redistribute it and/or modify
+// it under the terms of the GNU General Public License as published by
+// the Free Software Foundation, either version 3 of the License, or
+// (at your option) any later version.
+//
+// Moodle is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// You should have received a copy of the GNU General Public License
+// along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
+
+/**
+ * The settings form of a Podium activity.
+ *
+ * @package    mod_podium
+ * @copyright  2026 The Podium authors
+ * @license    https://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
+ */
+
+defined('MOODLE_INTERNAL') || die();
+
+require_once($CFG->dirroot . '/course/moodleform_mod.php');
+
+use mod_podium\instance;
+
+/**
+ * The settings form of a Podium activity: name, description, how the stage starts, and which
+ * of chat, reactions and polls the room offers.
+ *
+ * @package    mod_podium
+ * @copyright  2026 The Podium authors
+ * @license    https://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
+ */
+class mod_podium_mod_form extends moodleform_mod {
+    /**
+     * Define the form's elements.
+     */
+    public function definition() {
+        global $CFG;
+        $mform = $this->_form;
+
+        $mform->addElement('header', 'general', get_string('general', 'form'));
+        $mform->addElement('text', 'name', get_string('name'), ['size' => '48']);
+        $mform->setType('name', empty($CFG->formatstringstriptags) ? PARAM_CLEANHTML : PARAM_TEXT);
+        $mform->addRule('name', null, 'required', null, 'client');
+        $mform->addRule('name', get_string('maximumchars', '', 255), 'maxlength', 255, 'client');
+        $this->standard_intro_elements();
+
+        $mform->addElement('header', 'roomsection', get_string('roomsettings', 'mod_podium'));
+        $mform->setExpanded('roomsection');
+
+        $modes = [];
+        foreach (instance::STAGE_MODES as $mode) {
+            $modes[$mode] = get_string('stagemode_' . $mode, 'mod_podium');
+        }
+        $mform->addElement('select', 'stagemode', get_string('stagemode', 'mod_podium'), $modes);
+        $mform->addHelpButton('stagemode', 'stagemode', 'mod_podium');
+        $mform->setDefault('stagemode', instance::DEFAULT_STAGE_MODE);
+        $mform->setType('stagemode', PARAM_ALPHA);
+
+        foreach (instance::FEATURES as $name => $field) {
+            $mform->addElement('advcheckbox', $field, get_string($field, 'mod_podium'),
+                get_string($field . '_label', 'mod_podium'));
+            $mform->setDefault($field, 1);
+            $mform->setType($field, PARAM_BOOL);
+        }
+
+        $this->standard_coursemodule_elements();
+        $this->add_action_buttons();
+    }
+
+    /**
+     * Check the submitted data.
+     *
+     * @param array $data The submitted data.
+     * @param array $files The submitted files.
+     * @return array Errors by element name.
+     */
+    public function validation($data, $files) {
+        $errors = parent::validation($data, $files);
+        if (isset($data['stagemode']) && !in_array($data['stagemode'], instance::STAGE_MODES, true)) {
+            $errors['stagemode'] = get_string('stagemode_invalid', 'mod_podium');
+        }
+        return $errors;
+    }
+}
