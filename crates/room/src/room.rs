@@ -91,7 +91,7 @@ impl Room {
             // The session answers these itself; a hello after the welcome is a mistake.
             ClientMsg::Hello { .. } => Err(ErrorCode::AlreadyWelcomed),
             ClientMsg::Ping | ClientMsg::Sync => Ok(()),
-            // The session signs links before they reach the room as `Input::CreateInviteLink`.
+            // The server signs links before they reach the room as `Input::CreateInviteLink`.
             ClientMsg::CreateInviteLink { .. } => Err(ErrorCode::Internal),
             ClientMsg::JoinStage => self.join_stage(id),
             ClientMsg::AskToJoinStage => self.ask_to_join_stage(now, id),

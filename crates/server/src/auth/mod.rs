@@ -1,0 +1,71 @@
+//! Who may enter: join tokens, invitation codes and resume credentials.
+//!
+//! Tokens are HS256 JWTs checked with the `jsonwebtoken` crate as `docs/token.md` says; each
+//! failure maps to the [`ErrorCode`] a client shows. Nothing here logs a token or credential.
+
+mod invite;
+mod jti;
+mod resume;
+mod token;
+
+use std::sync::{Mutex, MutexGuard};
+
+use jsonwebtoken::{DecodingKey, EncodingKey};
+use podium_protocol::{Claims, ErrorCode, InviteClaims};
+
+use crate::config::Secret;
+
+pub use invite::{sign_invite, verify_invite};
+pub use jti::UsedTokens;
+pub use resume::{ResumeEntry, ResumeStore, RESUME_TTL_MS};
+pub use token::{mint_token, verify_token, LEEWAY_SECS, MAX_ROOM_CHARS};
+
+/// The server's keys and the memory of what was already used.
+pub struct Auth {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    max_lifetime: u64,
+    used: Mutex<UsedTokens>,
+    resume: ResumeStore,
+}
+
+impl Auth {
+    pub fn new(secret: &Secret, max_lifetime: u64) -> Auth {
+        Auth {
+            encoding: EncodingKey::from_secret(secret.bytes()),
+            decoding: DecodingKey::from_secret(secret.bytes()),
+            max_lifetime,
+            used: Mutex::new(UsedTokens::default()),
+            resume: ResumeStore::default(),
+        }
+    }
+
+    /// Verify a join token and spend its `jti`. `now` is in seconds.
+    pub fn accept_token(&self, token: &str, now: u64) -> Result<Claims, ErrorCode> {
+        let claims = verify_token(&self.decoding, token, now, self.max_lifetime)?;
+        let expires = claims.exp.saturating_add(LEEWAY_SECS);
+        if !lock(&self.used).use_once(&claims.iss, &claims.jti, expires, now) {
+            return Err(ErrorCode::TokenReused);
+        }
+        Ok(claims)
+    }
+
+    /// Verify an invitation link's code (signature, audience, expiry). Revocation is the room's.
+    pub fn accept_invite(&self, code: &str, now: u64) -> Result<InviteClaims, ErrorCode> {
+        verify_invite(&self.decoding, code, now)
+    }
+
+    /// Sign an invitation link's code.
+    pub fn sign_invite(&self, claims: &InviteClaims) -> Result<String, ErrorCode> {
+        sign_invite(&self.encoding, claims)
+    }
+
+    pub fn resume(&self) -> &ResumeStore {
+        &self.resume
+    }
+}
+
+/// Lock a mutex, carrying on with the data if another thread panicked while holding it.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}

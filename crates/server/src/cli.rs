@@ -1,0 +1,189 @@
+//! The command line: `serve`, `demo` and `token`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use podium_protocol::{Claims, Role, StageMode, TOKEN_AUDIENCE};
+
+use crate::auth::mint_token;
+
+use crate::config::{parse_origins, Config, DemoConfig, Secret};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "podium-server",
+    version,
+    about = "Podium: a live classroom inside Moodle."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Run the server with a demo room and a front page with dev-only entry links.
+    Demo(DemoArgs),
+    /// Print a signed join token, for scripts and tests.
+    Token(TokenArgs),
+}
+
+/// Flags shared by `serve` and `demo`.
+#[derive(Args, Debug)]
+pub struct CommonArgs {
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long, env = "PODIUM_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Where durable state is kept.
+    #[arg(long, env = "PODIUM_DATA")]
+    pub data: Option<PathBuf>,
+    /// Comma-separated origins, besides the server's own, that may connect and embed the pages.
+    #[arg(long, env = "PODIUM_ALLOWED_ORIGINS", default_value = "")]
+    pub allowed_origins: String,
+    /// Longest lifetime (exp - iat) a join token may have, in seconds.
+    #[arg(long, env = "PODIUM_MAX_TOKEN_LIFETIME", default_value_t = 600)]
+    pub max_token_lifetime: u64,
+    /// The built client's files (default: `dist` when it exists).
+    #[arg(long, env = "PODIUM_STATIC_DIR")]
+    pub static_dir: Option<PathBuf>,
+    /// The server's address as browsers see it, e.g. https://podium.example.
+    #[arg(long, env = "PODIUM_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The HS256 secret shared with the Moodle site.
+    #[arg(long, env = "PODIUM_SECRET", hide_env_values = true)]
+    pub secret: String,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The HS256 secret; a fresh random one when not given.
+    #[arg(long, env = "PODIUM_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct TokenArgs {
+    /// The room id.
+    #[arg(long)]
+    pub room: String,
+    #[arg(long, value_parser = parse_role)]
+    pub role: Role,
+    /// Display name.
+    #[arg(long)]
+    pub name: String,
+    /// The user's id within the issuer (random when not given).
+    #[arg(long)]
+    pub sub: Option<String>,
+    /// Lifetime in seconds.
+    #[arg(long, default_value_t = 300)]
+    pub ttl: u64,
+    /// The issuing site's id.
+    #[arg(long, default_value = "local")]
+    pub iss: String,
+    /// The stage mode the room starts in when this token opens it.
+    #[arg(long, value_parser = parse_stage_mode)]
+    pub stage_mode: Option<StageMode>,
+    /// The room's title, shown in the room.
+    #[arg(long)]
+    pub room_title: Option<String>,
+    #[arg(long, env = "PODIUM_SECRET", hide_env_values = true)]
+    pub secret: String,
+}
+
+pub fn parse_role(s: &str) -> Result<Role, String> {
+    match s {
+        "moderator" => Ok(Role::Moderator),
+        "presenter" => Ok(Role::Presenter),
+        "attendee" => Ok(Role::Attendee),
+        _ => Err("expected moderator, presenter or attendee".to_string()),
+    }
+}
+
+pub fn parse_stage_mode(s: &str) -> Result<StageMode, String> {
+    match s {
+        "open" => Ok(StageMode::Open),
+        "request" => Ok(StageMode::Request),
+        "invite" => Ok(StageMode::Invite),
+        _ => Err("expected open, request or invite".to_string()),
+    }
+}
+
+impl CommonArgs {
+    fn into_config(self, secret: Secret, demo: Option<DemoConfig>) -> Config {
+        let static_dir = self.static_dir.or_else(|| {
+            let dist = PathBuf::from("dist");
+            dist.is_dir().then_some(dist)
+        });
+        Config {
+            listen: self.listen,
+            secret,
+            data: self.data,
+            allowed_origins: parse_origins(&self.allowed_origins),
+            max_token_lifetime: self.max_token_lifetime,
+            static_dir,
+            public_url: self.public_url.map(|u| u.trim_end_matches('/').to_string()),
+            demo,
+        }
+    }
+}
+
+impl ServeArgs {
+    pub fn into_config(self) -> Config {
+        self.common
+            .into_config(Secret::new(self.secret.into_bytes()), None)
+    }
+}
+
+impl DemoArgs {
+    pub fn into_config(self) -> Config {
+        let secret = match self.secret {
+            Some(s) if !s.is_empty() => Secret::new(s.into_bytes()),
+            _ => Secret::random(),
+        };
+        self.common.into_config(secret, Some(DemoConfig::default()))
+    }
+}
+
+/// Sign the token `podium-server token` prints.
+pub fn token(args: &TokenArgs) -> Result<String, jsonwebtoken::errors::Error> {
+    let now = crate::clock::now_secs();
+    let claims = Claims {
+        iss: args.iss.clone(),
+        aud: TOKEN_AUDIENCE.to_string(),
+        sub: args.sub.clone().unwrap_or_else(crate::session::random_id),
+        name: args.name.clone(),
+        role: args.role,
+        room: args.room.clone(),
+        iat: now,
+        exp: now.saturating_add(args.ttl),
+        jti: crate::session::random_id(),
+        nbf: None,
+        picture: None,
+        locale: None,
+        room_title: args.room_title.clone(),
+        stage_mode: args.stage_mode,
+    };
+    mint_token(args.secret.as_bytes(), &claims)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,115 @@
+//! What the server runs with, once the command line and environment are read.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The HS256 secret shared with the Moodle site. Never printed.
+#[derive(Clone)]
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Secret {
+        Secret(bytes.into())
+    }
+
+    /// A fresh random secret (the demo's default).
+    pub fn random() -> Secret {
+        use base64::Engine as _;
+        let mut bytes = [0u8; 32];
+        rand::Rng::fill(&mut rand::rng(), &mut bytes);
+        Secret(
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(bytes)
+                .into_bytes(),
+        )
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+/// The demo room a `demo` server opens, with its front page.
+#[derive(Clone, Debug)]
+pub struct DemoConfig {
+    pub room: String,
+    pub title: String,
+}
+
+impl Default for DemoConfig {
+    fn default() -> Self {
+        DemoConfig {
+            room: "demo".to_string(),
+            title: "Podium demo room".to_string(),
+        }
+    }
+}
+
+/// Everything the server needs to run.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub secret: Secret,
+    /// Where durable state will live. Accepted now; the state is kept in memory for the time being.
+    pub data: Option<PathBuf>,
+    /// Origins (besides the server's own) that may open the WebSocket and frame the pages.
+    pub allowed_origins: Vec<String>,
+    /// Longest `exp - iat` a join token may have, in seconds.
+    pub max_token_lifetime: u64,
+    /// The built client, served as static files.
+    pub static_dir: Option<PathBuf>,
+    /// The server's address as browsers see it, for printed links.
+    pub public_url: Option<String>,
+    /// Set in `demo` mode.
+    pub demo: Option<DemoConfig>,
+}
+
+impl Config {
+    /// A configuration for tests and embedding: loopback, ephemeral port, the given secret.
+    pub fn new(secret: Secret) -> Config {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            secret,
+            data: None,
+            allowed_origins: Vec::new(),
+            max_token_lifetime: 600,
+            static_dir: None,
+            public_url: None,
+            demo: None,
+        }
+    }
+}
+
+/// Split a comma list of origins, trimming blanks and trailing slashes.
+pub fn parse_origins(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(|s| s.trim().trim_end_matches('/').to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_trimmed() {
+        assert_eq!(
+            parse_origins(" https://a.example/ ,, https://b.example:8443"),
+            vec!["https://a.example", "https://b.example:8443"]
+        );
+        assert!(parse_origins("").is_empty());
+    }
+
+    #[test]
+    fn secret_is_not_printed() {
+        assert_eq!(format!("{:?}", Secret::new("hunter2")), "Secret(…)");
+    }
+}

@@ -1,0 +1,23 @@
+//! The Podium server: an axum + tokio shell around [`podium_room::Room`].
+//!
+//! One concern a module: [`cli`] and [`config`] read the command line; [`auth`] verifies join
+//! tokens, invitation codes and resume credentials; [`http`] serves the routes; [`session`] runs
+//! one task per WebSocket; [`room_actor`] runs one task per room and owns its `Room`; [`rooms`]
+//! finds or starts a room's actor. No room rule is decided here: who may do what is the room's.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod http;
+pub mod rate;
+pub mod room_actor;
+pub mod rooms;
+pub mod server;
+pub mod session;
+pub mod shutdown;
+pub mod state;
+
+pub use config::Config;
+pub use server::{run, Server};

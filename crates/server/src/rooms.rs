@@ -1,0 +1,214 @@
+//! Finds a room's actor, starting it on first connect, and retires it once it is idle.
+//! Connects go through here under one lock, so a room never retires with a connect in flight.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+use podium_protocol::ErrorCode;
+use podium_room::{ConnId, Room, RoomConfig};
+use tokio::sync::mpsc::{self, error::TrySendError};
+
+use crate::auth::{lock, Auth};
+use crate::room_actor::{RoomActor, ToRoom, MAILBOX};
+
+/// How long an idle room (nobody connected, no place held) lingers before its actor stops.
+/// Until rooms are stored durably, a retired room's chat, links and removals are gone, so this
+/// is generous.
+pub const IDLE_DELAY: Duration = Duration::from_secs(600);
+
+pub struct Rooms {
+    auth: Arc<Auth>,
+    registry: Mutex<Registry>,
+    next_conn: AtomicU64,
+    idle_delay: Duration,
+    me: Weak<Rooms>,
+}
+
+#[derive(Default)]
+struct Registry {
+    rooms: HashMap<String, Entry>,
+    next_generation: u64,
+}
+
+struct Entry {
+    mailbox: mpsc::Sender<ToRoom>,
+    generation: u64,
+}
+
+impl Rooms {
+    pub fn new(auth: Arc<Auth>, idle_delay: Duration) -> Arc<Rooms> {
+        Arc::new_cyclic(|me| Rooms {
+            auth,
+            registry: Mutex::new(Registry::default()),
+            next_conn: AtomicU64::new(1),
+            idle_delay,
+            me: me.clone(),
+        })
+    }
+
+    pub fn next_conn(&self) -> ConnId {
+        self.next_conn.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub fn idle_delay(&self) -> Duration {
+        self.idle_delay
+    }
+
+    /// How many rooms have a running actor.
+    pub fn open_rooms(&self) -> usize {
+        lock(&self.registry).rooms.len()
+    }
+
+    /// Deliver a connect to `room`, starting its actor with `config` if it is not running.
+    /// Returns the room's mailbox for the connection's later messages.
+    pub fn connect(
+        &self,
+        room: &str,
+        config: impl FnOnce() -> RoomConfig,
+        msg: ToRoom,
+    ) -> Result<mpsc::Sender<ToRoom>, ErrorCode> {
+        let mut registry = lock(&self.registry);
+        let mut config = Some(config);
+        let mut msg = msg;
+        for _ in 0..2 {
+            let mailbox = match registry.rooms.get(room) {
+                Some(entry) => entry.mailbox.clone(),
+                None => {
+                    let config = config.take().map(|f| f()).unwrap_or_default();
+                    self.spawn(&mut registry, room, config)?
+                }
+            };
+            match mailbox.try_send(msg) {
+                Ok(()) => return Ok(mailbox),
+                Err(TrySendError::Full(_)) => {
+                    tracing::warn!(room, "room mailbox full: connect refused");
+                    return Err(ErrorCode::Internal);
+                }
+                Err(TrySendError::Closed(m)) => {
+                    // The actor ended without retiring (it should not); start a fresh one.
+                    registry.rooms.remove(room);
+                    msg = m;
+                }
+            }
+        }
+        Err(ErrorCode::Internal)
+    }
+
+    fn spawn(
+        &self,
+        registry: &mut Registry,
+        room: &str,
+        config: RoomConfig,
+    ) -> Result<mpsc::Sender<ToRoom>, ErrorCode> {
+        let me = self.me.upgrade().ok_or(ErrorCode::Internal)?;
+        let (tx, rx) = mpsc::channel(MAILBOX);
+        registry.next_generation += 1;
+        let generation = registry.next_generation;
+        registry.rooms.insert(
+            room.to_string(),
+            Entry {
+                mailbox: tx.clone(),
+                generation,
+            },
+        );
+        let actor = RoomActor::new(
+            room.to_string(),
+            generation,
+            Room::new(config),
+            self.auth.clone(),
+            me,
+        );
+        tokio::spawn(actor.run(rx));
+        Ok(tx)
+    }
+
+    /// Called by an idle actor: forget the room unless something is waiting in its mailbox.
+    /// True when the actor should stop.
+    pub fn retire(&self, room: &str, generation: u64, rx: &mut mpsc::Receiver<ToRoom>) -> bool {
+        let mut registry = lock(&self.registry);
+        if !rx.is_empty() {
+            return false;
+        }
+        if registry
+            .rooms
+            .get(room)
+            .is_some_and(|e| e.generation == generation)
+        {
+            registry.rooms.remove(room);
+        }
+        rx.close();
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Secret;
+    use crate::room_actor::Outbound;
+    use podium_protocol::Role;
+    use podium_room::Entrant;
+
+    fn entrant() -> Entrant {
+        Entrant {
+            identity: "site:1".into(),
+            name: "Ada".into(),
+            role: Role::Moderator,
+            picture: None,
+            mobile: false,
+            via_link: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_room_retires_once_idle_and_a_later_connect_opens_it_again() {
+        let auth = Arc::new(Auth::new(&Secret::new("s"), 600));
+        let rooms = Rooms::new(auth, Duration::from_millis(50));
+        let config = || RoomConfig {
+            grace: 0,
+            ..RoomConfig::default()
+        };
+        let (outbox, mut inbox) = mpsc::channel(16);
+        let conn = rooms.next_conn();
+        let mailbox = rooms
+            .connect(
+                "r",
+                config,
+                ToRoom::Connect {
+                    conn,
+                    entrant: entrant(),
+                    outbox,
+                },
+            )
+            .unwrap();
+        assert!(matches!(inbox.recv().await, Some(Outbound::Entered { .. })));
+        assert!(matches!(inbox.recv().await, Some(Outbound::Frame(_))));
+        assert_eq!(rooms.open_rooms(), 1);
+
+        mailbox.send(ToRoom::Disconnect { conn }).await.unwrap();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while rooms.open_rooms() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(rooms.open_rooms(), 0, "the idle room retired");
+        assert!(mailbox.is_closed());
+
+        let (outbox, mut inbox) = mpsc::channel(16);
+        let conn = rooms.next_conn();
+        rooms
+            .connect(
+                "r",
+                config,
+                ToRoom::Connect {
+                    conn,
+                    entrant: entrant(),
+                    outbox,
+                },
+            )
+            .unwrap();
+        assert!(matches!(inbox.recv().await, Some(Outbound::Entered { .. })));
+        assert_eq!(rooms.open_rooms(), 1);
+    }
+}

@@ -1,0 +1,104 @@
+//! Turning a hello's credentials into an [`Entrant`] for a room.
+
+use podium_protocol::{Auth as HelloAuth, ErrorCode, MAX_NAME_CHARS};
+use podium_room::{Entrant, RoomConfig};
+
+use crate::clock::{now_ms, now_secs};
+use crate::state::AppState;
+
+/// Who is entering which room, and how that room starts if this is its first connection.
+#[derive(Debug)]
+pub struct Admission {
+    pub room: String,
+    pub entrant: Entrant,
+    pub config: RoomConfig,
+}
+
+/// Verify the hello's credentials. Every refusal is an [`ErrorCode`] the client shows.
+pub fn admit(state: &AppState, auth: HelloAuth, mobile: bool) -> Result<Admission, ErrorCode> {
+    match auth {
+        HelloAuth::Token { token } => {
+            let claims = state.auth.accept_token(&token, now_secs())?;
+            let config = RoomConfig {
+                title: claims.room_title.clone(),
+                stage_mode: claims.stage_mode.unwrap_or_default(),
+                ..RoomConfig::default()
+            };
+            Ok(Admission {
+                entrant: Entrant {
+                    identity: format!("{}:{}", claims.iss, claims.sub),
+                    name: display_name(&claims.name),
+                    role: claims.role,
+                    picture: claims.picture,
+                    mobile,
+                    via_link: None,
+                },
+                room: claims.room,
+                config,
+            })
+        }
+        HelloAuth::Invite { code, name } => {
+            let claims = state.auth.accept_invite(&code, now_secs())?;
+            let name = display_name(&name);
+            if name.is_empty() {
+                return Err(ErrorCode::NameRequired);
+            }
+            Ok(Admission {
+                entrant: Entrant {
+                    identity: format!("link:{}:{}", claims.jti, random_id()),
+                    name,
+                    role: claims.role,
+                    picture: None,
+                    mobile,
+                    via_link: Some(claims.jti),
+                },
+                room: claims.room,
+                config: RoomConfig::default(),
+            })
+        }
+        HelloAuth::Resume { credential } => {
+            let entry = state.auth.resume().redeem(&credential, now_ms())?;
+            Ok(Admission {
+                room: entry.room,
+                entrant: Entrant {
+                    mobile,
+                    ..entry.entrant
+                },
+                config: RoomConfig::default(),
+            })
+        }
+    }
+}
+
+/// A display name, trimmed and cut to [`MAX_NAME_CHARS`].
+pub fn display_name(name: &str) -> String {
+    name.trim()
+        .chars()
+        .take(MAX_NAME_CHARS)
+        .collect::<String>()
+        .trim_end()
+        .to_string()
+}
+
+/// 16 random bytes, base64url: link ids and link holders' identities.
+pub fn random_id() -> String {
+    use base64::Engine as _;
+    let mut bytes = [0u8; 16];
+    rand::Rng::fill(&mut rand::rng(), &mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_cut() {
+        assert_eq!(display_name("  Ada  "), "Ada");
+        assert_eq!(
+            display_name(&"x".repeat(100)).chars().count(),
+            MAX_NAME_CHARS
+        );
+        assert_eq!(display_name("   "), "");
+    }
+}

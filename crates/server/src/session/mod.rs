@@ -1,0 +1,366 @@
+//! One task per WebSocket: the hello, then the participant's messages to the room and the
+//! room's frames back.
+//!
+//! Phases: **hello** (only a hello is accepted; its credentials are verified here), **entering**
+//! (the room admits or refuses the connection), **in the room** (messages go to the room actor;
+//! `ping` is answered here). No room rule is decided here.
+
+mod frames;
+mod hello;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use podium_protocol::{ClientMsg, CloseReason, ErrorCode, ServerMsg, PROTOCOL_VERSION};
+use podium_room::ConnId;
+use tokio::sync::{mpsc, watch};
+use tracing::Instrument as _;
+
+use crate::rate::{AbuseMeter, TokenBucket};
+use crate::room_actor::{encode, Outbound, ToRoom};
+use crate::shutdown;
+use crate::state::AppState;
+
+pub use frames::{decode, Incoming, MAX_WS_MESSAGE_BYTES};
+pub use hello::{admit, display_name, random_id, Admission};
+
+/// Frames queued to one connection before it is dropped as stalled.
+pub const OUTBOX_FRAMES: usize = 1024;
+/// How long a new socket has to send its hello.
+pub const HELLO_TIMEOUT: Duration = Duration::from_secs(30);
+/// Frames other than a hello a new socket may send before it is closed.
+pub const MAX_FRAMES_BEFORE_HELLO: u32 = 5;
+/// How long the room has to admit or refuse a connection.
+pub const ENTER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Run one socket to its end.
+pub async fn run(socket: WebSocket, state: Arc<AppState>) {
+    let conn = state.rooms.next_conn();
+    let span = tracing::info_span!(
+        "session",
+        conn,
+        room = tracing::field::Empty,
+        participant = tracing::field::Empty
+    );
+    Session {
+        conn,
+        socket,
+        shutdown: state.shutdown.subscribe(),
+        _guard: state.shutdown.session(),
+        state,
+        bucket: TokenBucket::default(),
+        abuse: AbuseMeter::default(),
+    }
+    .run()
+    .instrument(span)
+    .await;
+}
+
+/// Whether the session carries on after a step.
+enum Flow {
+    Continue,
+    End,
+}
+
+struct Session {
+    conn: ConnId,
+    socket: WebSocket,
+    state: Arc<AppState>,
+    shutdown: watch::Receiver<bool>,
+    _guard: shutdown::SessionGuard,
+    bucket: TokenBucket,
+    abuse: AbuseMeter,
+}
+
+impl Session {
+    async fn run(mut self) {
+        let Some(admission) = self.await_hello().await else {
+            return;
+        };
+        let span = tracing::Span::current();
+        span.record("room", admission.room.as_str());
+        let (outbox, mut inbox) = mpsc::channel(OUTBOX_FRAMES);
+        let entrant = admission.entrant;
+        let connect = ToRoom::Connect {
+            conn: self.conn,
+            entrant,
+            outbox,
+        };
+        let config = admission.config;
+        let mailbox = match self
+            .state
+            .rooms
+            .connect(&admission.room, || config, connect)
+        {
+            Ok(mailbox) => mailbox,
+            Err(code) => {
+                let _ = self.send_msg(&ServerMsg::error(code, Some("hello"))).await;
+                self.close(CloseReason::Refused).await;
+                return;
+            }
+        };
+        if let Flow::Continue = self.await_entry(&mut inbox).await {
+            self.in_room(&mailbox, &mut inbox).await;
+        }
+        let _ = mailbox.send(ToRoom::Disconnect { conn: self.conn }).await;
+        tracing::debug!("session ended");
+    }
+
+    /// Wait for a good hello. `None` when the socket closed or was refused.
+    async fn await_hello(&mut self) -> Option<Admission> {
+        let deadline = tokio::time::Instant::now() + HELLO_TIMEOUT;
+        let mut strays = 0u32;
+        loop {
+            let incoming = tokio::select! {
+                frame = self.socket.recv() => frames::read(frame, &mut self.bucket),
+                () = tokio::time::sleep_until(deadline) => {
+                    self.close(CloseReason::Refused).await;
+                    return None;
+                }
+                () = shutdown::wait(&mut self.shutdown) => {
+                    self.close(CloseReason::ServerShutdown).await;
+                    return None;
+                }
+            };
+            let refusal = match incoming {
+                Incoming::Closed => return None,
+                Incoming::Ignore => continue,
+                Incoming::Refused(code) => (code, None),
+                Incoming::Msg(ClientMsg::Hello {
+                    protocol,
+                    auth,
+                    mobile,
+                }) => {
+                    if protocol != PROTOCOL_VERSION {
+                        self.refuse_hello(ErrorCode::UnsupportedProtocol).await;
+                        return None;
+                    }
+                    match admit(&self.state, auth, mobile) {
+                        Ok(admission) => return Some(admission),
+                        Err(code) => {
+                            tracing::info!(?code, "hello refused");
+                            self.refuse_hello(code).await;
+                            return None;
+                        }
+                    }
+                }
+                Incoming::Msg(other) => (ErrorCode::HelloRequired, Some(other.kind())),
+            };
+            strays += 1;
+            if self
+                .send_msg(&ServerMsg::error(refusal.0, refusal.1))
+                .await
+                .is_err()
+            {
+                return None;
+            }
+            if strays >= MAX_FRAMES_BEFORE_HELLO {
+                self.close(CloseReason::Abuse).await;
+                return None;
+            }
+        }
+    }
+
+    async fn refuse_hello(&mut self, code: ErrorCode) {
+        if self
+            .send_msg(&ServerMsg::error(code, Some("hello")))
+            .await
+            .is_ok()
+        {
+            self.close(CloseReason::Refused).await;
+        }
+    }
+
+    /// Wait until the room admits (its welcome follows) or refuses the connection.
+    async fn await_entry(&mut self, inbox: &mut mpsc::Receiver<Outbound>) -> Flow {
+        let deadline = tokio::time::Instant::now() + ENTER_TIMEOUT;
+        loop {
+            tokio::select! {
+                out = inbox.recv() => match out {
+                    Some(Outbound::Entered { participant }) => {
+                        tracing::Span::current().record("participant", participant);
+                        return Flow::Continue;
+                    }
+                    Some(out) => {
+                        if let Flow::End = self.deliver(out).await {
+                            return Flow::End;
+                        }
+                    }
+                    None => {
+                        self.close_socket(CloseReason::Refused).await;
+                        return Flow::End;
+                    }
+                },
+                () = tokio::time::sleep_until(deadline) => {
+                    tracing::warn!("the room did not answer a connect in time");
+                    let _ = self.send_msg(&ServerMsg::error(ErrorCode::Internal, Some("hello"))).await;
+                    self.close(CloseReason::Refused).await;
+                    return Flow::End;
+                }
+                () = shutdown::wait(&mut self.shutdown) => {
+                    self.close(CloseReason::ServerShutdown).await;
+                    return Flow::End;
+                }
+            }
+        }
+    }
+
+    /// The participant's life in the room.
+    async fn in_room(
+        &mut self,
+        mailbox: &mpsc::Sender<ToRoom>,
+        inbox: &mut mpsc::Receiver<Outbound>,
+    ) {
+        loop {
+            let flow = tokio::select! {
+                out = inbox.recv() => match out {
+                    Some(out) => self.deliver(out).await,
+                    None => {
+                        // The room let go of this connection (its queue overflowed).
+                        self.close_socket(CloseReason::Abuse).await;
+                        Flow::End
+                    }
+                },
+                frame = self.socket.recv() => {
+                    let incoming = frames::read(frame, &mut self.bucket);
+                    self.on_incoming(incoming, mailbox).await
+                }
+                () = shutdown::wait(&mut self.shutdown) => {
+                    self.close(CloseReason::ServerShutdown).await;
+                    Flow::End
+                }
+            };
+            if let Flow::End = flow {
+                return;
+            }
+        }
+    }
+
+    async fn on_incoming(&mut self, incoming: Incoming, mailbox: &mpsc::Sender<ToRoom>) -> Flow {
+        let msg = match incoming {
+            Incoming::Closed => return Flow::End,
+            Incoming::Ignore => return Flow::Continue,
+            Incoming::Refused(code) => return self.refuse(code, None).await,
+            Incoming::Msg(msg) => msg,
+        };
+        let to_room = match msg {
+            ClientMsg::Hello { .. } => {
+                return self.refuse(ErrorCode::AlreadyWelcomed, Some("hello")).await
+            }
+            ClientMsg::Ping => {
+                return match self.send_msg(&ServerMsg::Pong).await {
+                    Ok(()) => Flow::Continue,
+                    Err(()) => Flow::End,
+                }
+            }
+            ClientMsg::Sync => ToRoom::Sync { conn: self.conn },
+            ClientMsg::CreateInviteLink {
+                role,
+                expires_in_secs,
+            } => ToRoom::CreateInviteLink {
+                conn: self.conn,
+                role,
+                expires_in_secs,
+            },
+            msg => ToRoom::Command {
+                conn: self.conn,
+                msg,
+            },
+        };
+        match mailbox.send(to_room).await {
+            Ok(()) => Flow::Continue,
+            Err(_) => {
+                tracing::warn!("room actor gone");
+                self.close(CloseReason::ServerShutdown).await;
+                Flow::End
+            }
+        }
+    }
+
+    /// Pass on a frame from the room.
+    async fn deliver(&mut self, out: Outbound) -> Flow {
+        match out {
+            Outbound::Entered { .. } => Flow::Continue,
+            Outbound::Frame(bytes) => match self.send_text(bytes).await {
+                Ok(()) => Flow::Continue,
+                Err(()) => Flow::End,
+            },
+            Outbound::Refusal(bytes) => {
+                if self.send_text(bytes).await.is_err() {
+                    return Flow::End;
+                }
+                self.count_refusal().await
+            }
+            Outbound::Close { reason, frame } => {
+                if self.send_text(frame).await.is_ok() {
+                    self.close_socket(reason).await;
+                }
+                Flow::End
+            }
+        }
+    }
+
+    /// Answer with an error; close the connection if it has had too many.
+    async fn refuse(&mut self, code: ErrorCode, command: Option<&str>) -> Flow {
+        if self
+            .send_msg(&ServerMsg::error(code, command))
+            .await
+            .is_err()
+        {
+            return Flow::End;
+        }
+        self.count_refusal().await
+    }
+
+    async fn count_refusal(&mut self) -> Flow {
+        if self.abuse.refuse(Instant::now()) {
+            tracing::warn!("too many refused messages: closing");
+            self.close(CloseReason::Abuse).await;
+            return Flow::End;
+        }
+        Flow::Continue
+    }
+
+    async fn send_msg(&mut self, msg: &ServerMsg) -> Result<(), ()> {
+        match encode(msg) {
+            Some(bytes) => self.send_text(bytes).await,
+            None => Ok(()),
+        }
+    }
+
+    async fn send_text(&mut self, bytes: Utf8Bytes) -> Result<(), ()> {
+        self.socket.send(Message::Text(bytes)).await.map_err(|_| ())
+    }
+
+    /// Send `closing` with the reason, then close the socket.
+    async fn close(&mut self, reason: CloseReason) {
+        if self.send_msg(&ServerMsg::closing(reason)).await.is_ok() {
+            self.close_socket(reason).await;
+        }
+    }
+
+    async fn close_socket(&mut self, reason: CloseReason) {
+        let code = match reason {
+            CloseReason::ServerShutdown => 1001,
+            CloseReason::Abuse => 1008,
+            _ => 1000,
+        };
+        let frame = CloseFrame {
+            code,
+            reason: Utf8Bytes::from(close_reason_name(reason)),
+        };
+        let _ = self.socket.send(Message::Close(Some(frame))).await;
+    }
+}
+
+/// The wire name of a close reason, also used as the WebSocket close frame's reason.
+pub fn close_reason_name(reason: CloseReason) -> &'static str {
+    match reason {
+        CloseReason::Replaced => "replaced",
+        CloseReason::Removed => "removed",
+        CloseReason::Abuse => "abuse",
+        CloseReason::ServerShutdown => "server_shutdown",
+        CloseReason::Refused => "refused",
+    }
+}
