@@ -134,6 +134,15 @@ impl Room {
         self.publish(id);
     }
 
+    pub(crate) fn restart(&mut self, now: Millis) {
+        let mut connected: Vec<ConnId> = self.by_conn.keys().copied().collect();
+        // Drop in a fixed order so the events are the same on every replay.
+        connected.sort_unstable();
+        for conn in connected {
+            self.disconnect(now, conn);
+        }
+    }
+
     pub(crate) fn tick(&mut self, now: Millis) {
         let grace = self.config.grace;
         let expired: Vec<ParticipantId> = self

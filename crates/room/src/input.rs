@@ -41,4 +41,7 @@ pub enum Input {
     CreateInviteLink { conn: ConnId, link: NewInviteLink },
     /// Time passed: expire what is due (see [`crate::Room::poll_timeout`]).
     Tick,
+    /// The server restarted with this room's state replayed from its store: every connection
+    /// it knew is gone, so everyone's place is held for the grace period until they come back.
+    Restart,
 }

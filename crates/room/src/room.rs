@@ -65,6 +65,7 @@ impl Room {
             Input::Connect { conn, entrant } => self.connect(now, conn, entrant),
             Input::Disconnect { conn } => self.disconnect(now, conn),
             Input::Tick => self.tick(now),
+            Input::Restart => self.restart(now),
             Input::CreateInviteLink { conn, link } => {
                 if let Some(id) = self.by_conn.get(&conn).copied() {
                     let result = self.create_invite_link(now, id, link);

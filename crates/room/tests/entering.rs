@@ -278,3 +278,97 @@ fn the_joined_event_about_oneself_is_already_in_the_snapshot() {
     let id = room.room.snapshot_for(1).unwrap().you.participant;
     assert!(joined_seq <= room.room.snapshot_for(id).unwrap().seq);
 }
+
+#[test]
+fn replaying_the_inputs_then_a_restart_holds_everyones_place() {
+    let mut live = Classroom::new(StageMode::Request);
+    let mut log = Vec::new();
+    let mut record = |room: &mut Classroom, input: Input| {
+        log.push((room.now + 10, input.clone()));
+        room.input(input);
+    };
+    record(
+        &mut live,
+        Input::Connect {
+            conn: 1,
+            entrant: Classroom::entrant("s:t", "Teacher", Role::Moderator),
+        },
+    );
+    record(
+        &mut live,
+        Input::Connect {
+            conn: 2,
+            entrant: Classroom::entrant("s:s", "Sam", Role::Attendee),
+        },
+    );
+    record(
+        &mut live,
+        Input::Command {
+            conn: 2,
+            msg: ClientMsg::AskToJoinStage,
+        },
+    );
+    record(
+        &mut live,
+        Input::Command {
+            conn: 2,
+            msg: ClientMsg::Chat { text: "hi".into() },
+        },
+    );
+    record(
+        &mut live,
+        Input::Command {
+            conn: 1,
+            msg: ClientMsg::SetStageMode {
+                mode: StageMode::Invite,
+            },
+        },
+    );
+    record(
+        &mut live,
+        Input::Command {
+            conn: 1,
+            msg: ClientMsg::InviteToStage { participant: 2 },
+        },
+    );
+
+    let mut restored = podium_room::Room::new(podium_room::RoomConfig {
+        stage_mode: StageMode::Request,
+        ..Default::default()
+    });
+    for (at, input) in log.clone() {
+        restored.handle(at, input);
+    }
+    let before = live.room.snapshot_for(1).unwrap();
+    let after = restored.snapshot_for(1).unwrap();
+    assert_eq!(before, after, "the same inputs give the same room");
+
+    let restart_at = live.now + 1000;
+    restored.handle(restart_at, Input::Restart);
+    let held = restored.snapshot_for(2).unwrap();
+    assert!(held.participants.iter().all(|p| !p.connected));
+    assert_eq!(held.you.stage, StageAccess::Invited);
+    assert_eq!(held.chat[0].text, "hi");
+    assert_eq!(held.stage_mode, StageMode::Invite);
+    // A new process numbers its connections afresh; conn 1 is someone new now.
+    let out = restored.handle(
+        restart_at + 5,
+        Input::Connect {
+            conn: 1,
+            entrant: Classroom::entrant("s:s", "Sam", Role::Attendee),
+        },
+    );
+    assert!(out
+        .iter()
+        .any(|o| matches!(o, podium_room::Output::Welcome { participant: 2, .. })));
+    assert_eq!(
+        restored.snapshot_for(2).unwrap().you.stage,
+        StageAccess::Invited
+    );
+    assert!(restored
+        .snapshot_for(1)
+        .unwrap()
+        .participants
+        .iter()
+        .any(|p| p.id == 1 && !p.connected));
+}
