@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{MessageId, ParticipantId, PollId, Reaction, Role, StageMode};
+use crate::{MediaKind, MessageId, ParticipantId, PollId, Reaction, Role, StageMode};
 
 /// How a client proves who it is in its hello.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -12,6 +12,13 @@ pub enum Auth {
     Invite { code: String, name: String },
     /// The resume credential from an earlier welcome, to come back after a dropped connection.
     Resume { credential: String },
+}
+
+/// One of the client's sending m-lines, named by its `mid`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SendTrack {
+    pub mid: String,
+    pub kind: MediaKind,
 }
 
 /// Everything a client may send. The first message on a socket must be [`ClientMsg::Hello`];
@@ -42,10 +49,30 @@ pub enum ClientMsg {
     DeclineInvitation,
     /// Always refused: only a moderator removes someone from the stage.
     LeaveStage,
-    /// Your own microphone and camera state (turning on needs a stage seat).
+    /// Your own microphone, camera and screen-share state (turning any on needs a stage seat).
     SetMedia {
         mic: bool,
         camera: bool,
+        #[serde(default)]
+        screen: bool,
+    },
+
+    // Media signalling for the one peer connection of this client (see docs/protocol.md).
+    /// An SDP offer from the client: `sendonly` audio, video and screen transceivers when on
+    /// stage, `recvonly` ones otherwise. Answered with `media_answer`.
+    MediaOffer {
+        sdp: String,
+        /// What the client's sending m-lines carry; an unlisted video m-line is the camera.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        tracks: Vec<SendTrack>,
+    },
+    /// The answer to a server's `media_offer`.
+    MediaAnswer {
+        sdp: String,
+    },
+    /// A trickled ICE candidate (`candidate:…` line as the browser gives it).
+    IceCandidate {
+        candidate: String,
     },
 
     // Around the stage, for everyone.
@@ -137,6 +164,9 @@ impl ClientMsg {
             ClientMsg::DeclineInvitation => "decline_invitation",
             ClientMsg::LeaveStage => "leave_stage",
             ClientMsg::SetMedia { .. } => "set_media",
+            ClientMsg::MediaOffer { .. } => "media_offer",
+            ClientMsg::MediaAnswer { .. } => "media_answer",
+            ClientMsg::IceCandidate { .. } => "ice_candidate",
             ClientMsg::RaiseHand => "raise_hand",
             ClientMsg::LowerHand => "lower_hand",
             ClientMsg::Chat { .. } => "chat",

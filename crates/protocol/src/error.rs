@@ -54,12 +54,14 @@ pub enum ErrorCode {
     TooManyInviteLinks,
     UnknownInviteLink,
     NotRemoved,
+    /// A media offer or answer the SFU could not use.
+    MediaRefused,
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 46] = [
+    pub const ALL: [ErrorCode; 47] = [
         ErrorCode::HelloRequired,
         ErrorCode::AlreadyWelcomed,
         ErrorCode::UnsupportedProtocol,
@@ -105,6 +107,7 @@ impl ErrorCode {
         ErrorCode::TooManyInviteLinks,
         ErrorCode::UnknownInviteLink,
         ErrorCode::NotRemoved,
+        ErrorCode::MediaRefused,
         ErrorCode::Internal,
     ];
 
@@ -140,7 +143,7 @@ impl ErrorCode {
             NotInvited => "There is no invitation to join the stage.",
             CannotLeaveStage => "Only a moderator can remove you from the stage. You can turn off your microphone and camera at any time.",
             StageFull => "The stage is full.",
-            NotOnStage => "Only people on stage can turn on a microphone or camera.",
+            NotOnStage => "Only people on stage can turn on a microphone, camera or screen share.",
             UnknownParticipant => "That person is no longer in the session.",
             CannotRemoveModerator => "A moderator cannot be removed from the session.",
             ChatEmpty => "A chat message cannot be empty.",
@@ -157,6 +160,7 @@ impl ErrorCode {
             TooManyInviteLinks => "This session has too many invitation links. Revoke one first.",
             UnknownInviteLink => "That invitation link does not exist.",
             NotRemoved => "That person is not removed from the session.",
+            MediaRefused => "The audio and video connection could not be set up. Reload the page to try again.",
             Internal => "Something went wrong on the server. Try again.",
         }
     }

@@ -13,14 +13,14 @@ mod server;
 mod types;
 
 pub use claims::{Claims, InviteClaims, INVITE_AUDIENCE, TOKEN_AUDIENCE};
-pub use client::{Auth, ClientMsg};
+pub use client::{Auth, ClientMsg, SendTrack};
 pub use error::ErrorCode;
 pub use limits::*;
 pub use server::{
-    BannedView, ChatMessage, CloseReason, Event, InviteLinkView, MyAnswer, Notice, ParticipantView,
-    PollView, ServerMsg, Snapshot, StageAccess, StageRequest, YouView,
+    BannedView, ChatMessage, CloseReason, Event, IceServer, InviteLinkView, MediaTrack, MyAnswer,
+    Notice, ParticipantView, PollView, ServerMsg, Snapshot, StageAccess, StageRequest, YouView,
 };
-pub use types::{MessageId, Millis, ParticipantId, PollId, Reaction, Role, StageMode};
+pub use types::{MediaKind, MessageId, Millis, ParticipantId, PollId, Reaction, Role, StageMode};
 
 /// The protocol version a client names in its hello. The server refuses any other.
 pub const PROTOCOL_VERSION: u32 = 1;

@@ -1,7 +1,8 @@
 //! Caps on every field a client can send. The server rejects anything past them with an error.
 
-/// Largest WebSocket frame the server reads, in bytes.
-pub const MAX_FRAME_BYTES: usize = 16 * 1024;
+/// Largest WebSocket frame the server reads, in bytes (an SDP offer with three simulcast
+/// transceivers fits with room to spare).
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 /// Longest chat message, in characters.
 pub const MAX_CHAT_CHARS: usize = 1000;
 /// Longest display name kept, in characters; longer names are cut.

@@ -1,6 +1,8 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{ErrorCode, MessageId, Millis, ParticipantId, PollId, Reaction, Role, StageMode};
+use crate::{
+    ErrorCode, MediaKind, MessageId, Millis, ParticipantId, PollId, Reaction, Role, StageMode,
+};
 
 /// Everything the server sends.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -12,6 +14,10 @@ pub enum ServerMsg {
         /// Present it in `auth: {type: "resume"}` to reconnect without the original token.
         resume: String,
         snapshot: Box<Snapshot>,
+        /// STUN/TURN servers for the peer connection, with time-limited credentials; empty when
+        /// the server has none configured (the SFU's own host candidate is then all there is).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ice_servers: Vec<IceServer>,
     },
     /// Something changed. `seq` grows with every event of the room; a client ignores events
     /// with a `seq` not above its snapshot's, and asks for `sync` after a reconnect.
@@ -37,6 +43,37 @@ pub enum ServerMsg {
         message: String,
     },
     Pong,
+    /// The SFU's answer to the client's `media_offer`.
+    MediaAnswer {
+        sdp: String,
+    },
+    /// The SFU renegotiates (tracks to forward appeared or went away); answer with `media_answer`.
+    MediaOffer {
+        sdp: String,
+    },
+    /// Which incoming m-line carries whose media: the whole current list, sent after every
+    /// negotiation that changed it.
+    MediaTracks {
+        tracks: Vec<MediaTrack>,
+    },
+}
+
+/// One `RTCIceServer` entry, as a browser's `RTCPeerConnection` configuration takes it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct IceServer {
+    pub urls: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
+}
+
+/// An incoming m-line (`mid`) and the participant and kind of media it carries.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct MediaTrack {
+    pub mid: String,
+    pub participant: ParticipantId,
+    pub kind: MediaKind,
 }
 
 impl ServerMsg {
@@ -190,6 +227,9 @@ pub struct ParticipantView {
     pub hand: Option<u64>,
     pub mic: bool,
     pub camera: bool,
+    /// Sharing their screen.
+    #[serde(default)]
+    pub screen: bool,
     /// False while this person's connection is down and their place is being held.
     pub connected: bool,
     pub mobile: bool,

@@ -69,3 +69,12 @@ impl Reaction {
         }
     }
 }
+
+/// What a media track carries. A screen share is video, told apart from the camera.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaKind {
+    Audio,
+    Video,
+    Screen,
+}

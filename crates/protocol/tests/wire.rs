@@ -27,6 +27,7 @@ fn commands_round_trip_with_their_kind_as_type() {
         ClientMsg::SetMedia {
             mic: true,
             camera: false,
+            screen: true,
         },
         ClientMsg::React {
             reaction: Reaction::ThumbsUp,
@@ -101,6 +102,105 @@ fn claims_without_optional_fields_decode() {
     .unwrap();
     assert_eq!(claims.role, Role::Attendee);
     assert_eq!(claims.stage_mode, None);
+}
+
+#[test]
+fn media_signalling_has_the_documented_shape() {
+    let offer: ClientMsg = serde_json::from_value(json!({
+        "type": "media_offer", "sdp": "v=0\r\n",
+        "tracks": [{"mid": "0", "kind": "audio"}, {"mid": "2", "kind": "screen"}]
+    }))
+    .unwrap();
+    assert_eq!(
+        offer,
+        ClientMsg::MediaOffer {
+            sdp: "v=0\r\n".into(),
+            tracks: vec![
+                SendTrack {
+                    mid: "0".into(),
+                    kind: MediaKind::Audio
+                },
+                SendTrack {
+                    mid: "2".into(),
+                    kind: MediaKind::Screen
+                },
+            ],
+        }
+    );
+    // A viewer's offer names no tracks.
+    assert_eq!(
+        serde_json::to_value(ClientMsg::MediaOffer {
+            sdp: "v=0".into(),
+            tracks: vec![]
+        })
+        .unwrap(),
+        json!({"type": "media_offer", "sdp": "v=0"})
+    );
+    for msg in [
+        ClientMsg::MediaAnswer { sdp: "v=0".into() },
+        ClientMsg::IceCandidate {
+            candidate: "candidate:1 1 udp 2122260223 192.0.2.1 50000 typ host".into(),
+        },
+    ] {
+        let value = serde_json::to_value(&msg).unwrap();
+        assert_eq!(value["type"], msg.kind());
+        assert_eq!(serde_json::from_value::<ClientMsg>(value).unwrap(), msg);
+    }
+    assert_eq!(
+        serde_json::to_value(ServerMsg::MediaTracks {
+            tracks: vec![MediaTrack {
+                mid: "3".into(),
+                participant: 7,
+                kind: MediaKind::Video
+            }]
+        })
+        .unwrap(),
+        json!({"type": "media_tracks", "tracks": [{"mid": "3", "participant": 7, "kind": "video"}]})
+    );
+    for msg in [
+        ServerMsg::MediaOffer { sdp: "v=0".into() },
+        ServerMsg::MediaAnswer { sdp: "v=0".into() },
+    ] {
+        let value = serde_json::to_value(&msg).unwrap();
+        assert_eq!(serde_json::from_value::<ServerMsg>(value).unwrap(), msg);
+    }
+}
+
+#[test]
+fn set_media_without_screen_and_views_without_screen_still_decode() {
+    let msg: ClientMsg =
+        serde_json::from_value(json!({"type": "set_media", "mic": true, "camera": false})).unwrap();
+    assert_eq!(
+        msg,
+        ClientMsg::SetMedia {
+            mic: true,
+            camera: false,
+            screen: false
+        }
+    );
+    let view: ParticipantView = serde_json::from_value(json!({
+        "id": 1, "name": "Ada", "role": "presenter", "on_stage": true, "mic": true,
+        "camera": true, "connected": true, "mobile": false
+    }))
+    .unwrap();
+    assert!(!view.screen);
+}
+
+#[test]
+fn the_welcome_carries_ice_servers_only_when_there_are_some() {
+    let server = IceServer {
+        urls: vec!["turn:turn.example:3478?transport=udp".into()],
+        username: Some("1700086400:7".into()),
+        credential: Some("/FO2FamIfRRf/hWRmbL4buwYsx8=".into()),
+    };
+    let value = serde_json::to_value(&server).unwrap();
+    assert_eq!(
+        value,
+        json!({"urls": ["turn:turn.example:3478?transport=udp"], "username": "1700086400:7", "credential": "/FO2FamIfRRf/hWRmbL4buwYsx8="})
+    );
+    let stun: IceServer =
+        serde_json::from_value(json!({"urls": ["stun:stun.example:3478"]})).unwrap();
+    assert_eq!(stun.username, None);
 }
 
 proptest::proptest! {

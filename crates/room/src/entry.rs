@@ -2,7 +2,7 @@
 
 use podium_protocol::{CloseReason, ErrorCode, Event, Millis, ParticipantId, MAX_NAME_CHARS};
 
-use crate::rules::{self, StageState};
+use crate::rules::{self, Forwarding, StageState};
 use crate::state::{truncate_chars, Participant};
 use crate::{Audience, ConnId, Entrant, Output, Room};
 
@@ -36,6 +36,8 @@ impl Room {
             hand: None,
             mic: false,
             camera: false,
+            screen: false,
+            forwarded: Forwarding::NONE,
             told: None,
         };
         let view = participant.view();
@@ -170,6 +172,9 @@ impl Room {
         }
         self.moderators.remove(&id);
         self.last_reaction.remove(&id);
+        if p.forwarded != Forwarding::NONE {
+            self.direct_media(id, Forwarding::NONE);
+        }
         self.emit(Audience::Everyone, Event::Left { participant: id });
         if p.stage.requested {
             self.requests.retain(|&(r, _)| r != id);

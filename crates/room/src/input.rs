@@ -1,6 +1,8 @@
 use podium_protocol::{ClientMsg, Millis, Role};
 use serde::{Deserialize, Serialize};
 
+use crate::Output;
+
 /// The caller's number for one socket. A participant keeps their place across connections.
 pub type ConnId = u64;
 
@@ -44,4 +46,21 @@ pub enum Input {
     /// The server restarted with this room's state replayed from its store: every connection
     /// it knew is gone, so everyone's place is held for the grace period until they come back.
     Restart,
+}
+
+impl Input {
+    /// Whether the room changed when it was given this input and answered `outputs`: what a
+    /// store must log so that replaying the log rebuilds the same room.
+    ///
+    /// Every change the room makes is told to someone, so an input the room answered with
+    /// nothing, or only with errors (a refused command), or a refused entry (no welcome), or a
+    /// tick with nothing due, changed nothing and replays as nothing. (The `replay` tests check
+    /// this over random sessions.)
+    pub fn changes_room(&self, outputs: &[Output]) -> bool {
+        match self {
+            Input::Restart => true,
+            Input::Connect { .. } => outputs.iter().any(|o| matches!(o, Output::Welcome { .. })),
+            _ => outputs.iter().any(|o| !matches!(o, Output::Error { .. })),
+        }
+    }
 }

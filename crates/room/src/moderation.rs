@@ -151,6 +151,7 @@ impl Room {
         p.stage.on_stage = false;
         p.mic = false;
         p.camera = false;
+        p.screen = false;
         self.publish(id);
         self.notify(id, Notice::RemovedFromStage);
         self.refresh_you(id);

@@ -36,4 +36,13 @@ pub enum Output {
     },
     /// Tell the connection why, then close it. It no longer belongs to the room.
     Close { conn: ConnId, reason: CloseReason },
+    /// What of this participant's media the SFU may forward changed: forward exactly these kinds
+    /// from now on, and stop the others at once. Emitted on every change, all false once they
+    /// leave the stage or the room.
+    Media {
+        participant: ParticipantId,
+        audio: bool,
+        video: bool,
+        screen: bool,
+    },
 }

@@ -5,7 +5,7 @@ use podium_protocol::{
 };
 
 use crate::polls::Poll;
-use crate::rules;
+use crate::rules::{self, Forwarding};
 use crate::state::{InviteLink, Participant};
 use crate::{Audience, ConnId, Input, Output, RoomConfig};
 
@@ -99,7 +99,16 @@ impl Room {
             ClientMsg::CancelRequest => self.cancel_request(id),
             ClientMsg::DeclineInvitation => self.decline_invitation(id),
             ClientMsg::LeaveStage => Err(ErrorCode::CannotLeaveStage),
-            ClientMsg::SetMedia { mic, camera } => self.set_media(id, mic, camera),
+            ClientMsg::SetMedia {
+                mic,
+                camera,
+                screen,
+            } => self.set_media(id, mic, camera, screen),
+            // Media signalling is the server's SFU business; the room decides only what is
+            // forwarded (see `Output::Media`).
+            ClientMsg::MediaOffer { .. }
+            | ClientMsg::MediaAnswer { .. }
+            | ClientMsg::IceCandidate { .. } => Ok(()),
             ClientMsg::RaiseHand => self.raise_hand(id),
             ClientMsg::LowerHand => self.lower_hand(id, false),
             ClientMsg::Chat { text } => self.chat(now, id, &text),
@@ -182,6 +191,11 @@ impl Room {
         self.participants.is_empty()
     }
 
+    /// How the room was set up when it was first opened.
+    pub fn config(&self) -> &RoomConfig {
+        &self.config
+    }
+
     pub fn stage_mode(&self) -> StageMode {
         self.stage_mode
     }
@@ -235,12 +249,45 @@ impl Room {
         }
     }
 
-    /// Tells everyone how this person now appears.
+    /// Tells everyone how this person now appears, and the SFU what of their media it may
+    /// forward if that changed.
     pub(crate) fn publish(&mut self, id: ParticipantId) {
         if let Some(p) = self.participants.get(&id) {
             let participant = p.view();
+            let forwarding = p.forwarding();
+            if forwarding != p.forwarded {
+                self.direct_media(id, forwarding);
+            }
             self.emit(Audience::Everyone, Event::Updated { participant });
         }
+    }
+
+    /// Tells the SFU what it may forward of this person's media, and remembers it.
+    pub(crate) fn direct_media(&mut self, id: ParticipantId, forwarding: Forwarding) {
+        if let Some(p) = self.participants.get_mut(&id) {
+            p.forwarded = forwarding;
+        }
+        self.out.push(Output::Media {
+            participant: id,
+            audio: forwarding.audio,
+            video: forwarding.video,
+            screen: forwarding.screen,
+        });
+    }
+
+    /// Everyone whose media may be forwarded now, as directives: what an SFU that starts afresh
+    /// (after a restart, say) needs to catch up with the room.
+    pub fn media_directives(&self) -> Vec<Output> {
+        self.participants
+            .values()
+            .filter(|p| p.forwarded != Forwarding::NONE)
+            .map(|p| Output::Media {
+                participant: p.id,
+                audio: p.forwarded.audio,
+                video: p.forwarded.video,
+                screen: p.forwarded.screen,
+            })
+            .collect()
     }
 
     pub(crate) fn publish_requests(&mut self) {

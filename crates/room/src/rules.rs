@@ -7,7 +7,8 @@
 //! | attendee  | join stage directly | ask; join when approved     | join when invited   |
 //!
 //! Everyone, in every mode: watch, chat, react, raise and lower their own hand, answer polls,
-//! turn their own microphone and camera off (on needs a stage seat). Nobody leaves the stage by
+//! turn their own microphone, camera and screen share off (on needs a stage seat). Only what
+//! someone on stage has on is forwarded to the others ([`forwarding`]). Nobody leaves the stage by
 //! themselves. Moderators alone: approve and decline requests, invite and cancel invitations,
 //! remove from stage, mute, lower hands, remove from the session and lift removals, switch the
 //! stage mode, run polls, delete chat messages, and make and revoke invitation links.
@@ -89,12 +90,40 @@ pub fn check_ask(role: Role, mode: StageMode, state: StageState) -> Result<(), E
     }
 }
 
-/// Turning a microphone or camera on needs a stage seat; turning it off is always allowed.
-pub fn check_media(on_stage: bool, mic: bool, camera: bool) -> Result<(), ErrorCode> {
-    if (mic || camera) && !on_stage {
+/// Turning a microphone, camera or screen share on needs a stage seat; turning it off is always
+/// allowed.
+pub fn check_media(on_stage: bool, mic: bool, camera: bool, screen: bool) -> Result<(), ErrorCode> {
+    if (mic || camera || screen) && !on_stage {
         Err(ErrorCode::NotOnStage)
     } else {
         Ok(())
+    }
+}
+
+/// What of one person's media the SFU may forward to the others.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Forwarding {
+    pub audio: bool,
+    pub video: bool,
+    pub screen: bool,
+}
+
+impl Forwarding {
+    pub const NONE: Forwarding = Forwarding {
+        audio: false,
+        video: false,
+        screen: false,
+    };
+}
+
+/// Only the stage is seen and heard: a person's microphone, camera and screen are forwarded while
+/// they hold a stage seat and have that source on. A viewer is never forwarded, whatever their
+/// connection sends; someone who left (or whose place lapsed) has no seat, so nothing either.
+pub fn forwarding(on_stage: bool, mic: bool, camera: bool, screen: bool) -> Forwarding {
+    Forwarding {
+        audio: on_stage && mic,
+        video: on_stage && camera,
+        screen: on_stage && screen,
     }
 }
 
@@ -159,8 +188,34 @@ mod tests {
 
     #[test]
     fn turning_media_off_is_always_allowed() {
-        assert_eq!(check_media(false, false, false), Ok(()));
-        assert_eq!(check_media(false, true, false), Err(ErrorCode::NotOnStage));
-        assert_eq!(check_media(true, true, true), Ok(()));
+        assert_eq!(check_media(false, false, false, false), Ok(()));
+        assert_eq!(
+            check_media(false, true, false, false),
+            Err(ErrorCode::NotOnStage)
+        );
+        assert_eq!(
+            check_media(false, false, false, true),
+            Err(ErrorCode::NotOnStage)
+        );
+        assert_eq!(check_media(true, true, true, true), Ok(()));
+    }
+
+    #[test]
+    fn only_a_stage_seat_is_forwarded() {
+        for (mic, camera, screen) in [
+            (true, true, true),
+            (true, false, true),
+            (false, true, false),
+        ] {
+            assert_eq!(forwarding(false, mic, camera, screen), Forwarding::NONE);
+            assert_eq!(
+                forwarding(true, mic, camera, screen),
+                Forwarding {
+                    audio: mic,
+                    video: camera,
+                    screen
+                }
+            );
+        }
     }
 }

@@ -93,12 +93,14 @@ impl Room {
         id: ParticipantId,
         mic: bool,
         camera: bool,
+        screen: bool,
     ) -> Result<(), ErrorCode> {
         let p = self.participant_mut(id)?;
-        rules::check_media(p.stage.on_stage, mic, camera)?;
-        if (p.mic, p.camera) != (mic, camera) {
+        rules::check_media(p.stage.on_stage, mic, camera, screen)?;
+        if (p.mic, p.camera, p.screen) != (mic, camera, screen) {
             p.mic = mic;
             p.camera = camera;
+            p.screen = screen;
             self.publish(id);
         }
         Ok(())

@@ -2,7 +2,7 @@
 
 use podium_protocol::{InviteLinkView, Millis, ParticipantId, ParticipantView, Role, StageAccess};
 
-use crate::rules::StageState;
+use crate::rules::{self, Forwarding, StageState};
 use crate::ConnId;
 
 /// One person in the room, connected or with their place held after a drop.
@@ -23,11 +23,19 @@ pub(crate) struct Participant {
     pub hand: Option<u64>,
     pub mic: bool,
     pub camera: bool,
+    pub screen: bool,
+    /// What the SFU was last told it may forward of this person's media.
+    pub forwarded: Forwarding,
     /// The stage access this person was last told, so only changes are sent.
     pub told: Option<StageAccess>,
 }
 
 impl Participant {
+    /// What the rules let the SFU forward of this person's media now.
+    pub fn forwarding(&self) -> Forwarding {
+        rules::forwarding(self.stage.on_stage, self.mic, self.camera, self.screen)
+    }
+
     pub fn view(&self) -> ParticipantView {
         ParticipantView {
             id: self.id,
@@ -38,6 +46,7 @@ impl Participant {
             hand: self.hand,
             mic: self.mic,
             camera: self.camera,
+            screen: self.screen,
             connected: self.conn.is_some(),
             mobile: self.mobile,
         }

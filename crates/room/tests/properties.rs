@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{Classroom, Person};
+use common::{Classroom, Forwarded, Person};
 use podium_protocol::{ClientMsg, ErrorCode, Reaction, Role, StageAccess, StageMode};
 use podium_room::{Input, Output, RoomConfig};
 use proptest::prelude::*;
@@ -43,8 +43,13 @@ fn command() -> impl Strategy<Value = ClientMsg> {
         Just(ClientMsg::CancelRequest),
         Just(ClientMsg::DeclineInvitation),
         Just(ClientMsg::LeaveStage),
-        (any::<bool>(), any::<bool>())
-            .prop_map(|(mic, camera)| ClientMsg::SetMedia { mic, camera }),
+        (any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(mic, camera, screen)| {
+            ClientMsg::SetMedia {
+                mic,
+                camera,
+                screen,
+            }
+        }),
         Just(ClientMsg::RaiseHand),
         Just(ClientMsg::LowerHand),
         "[a-z ]{0,12}".prop_map(|text| ClientMsg::Chat { text }),
@@ -148,9 +153,26 @@ fn check_invariants(room: &Classroom, observer: Person) {
     assert!(seats <= snapshot.seat_limit as usize, "seat limit holds");
     for p in &snapshot.participants {
         assert!(
-            p.on_stage || (!p.mic && !p.camera),
+            p.on_stage || (!p.mic && !p.camera && !p.screen),
             "only people on stage have media on"
         );
+        // The SFU, told only by the directives, forwards exactly what the rules allow.
+        let told = room.forwarded.get(&p.id).copied().unwrap_or_default();
+        assert_eq!(
+            told,
+            Forwarded {
+                audio: p.on_stage && p.mic,
+                video: p.on_stage && p.camera,
+                screen: p.on_stage && p.screen,
+            },
+            "the media directives follow the room"
+        );
+    }
+    // Nobody who left is still forwarded.
+    for (id, told) in &room.forwarded {
+        if !snapshot.participants.iter().any(|p| p.id == *id) {
+            assert_eq!(*told, Forwarded::default(), "someone gone is not forwarded");
+        }
     }
     for poll in &snapshot.polls {
         let counts = poll.counts.as_ref().expect("moderators see counts");

@@ -2,8 +2,9 @@
 
 mod common;
 
-use common::{Classroom, Delivered};
+use common::{Classroom, Delivered, Forwarded};
 use podium_protocol::{ClientMsg, ErrorCode, Event, Notice, Role, StageAccess, StageMode};
+use podium_room::RoomConfig;
 
 #[test]
 fn open_mode_anyone_joins_the_stage_directly() {
@@ -227,6 +228,7 @@ fn nobody_leaves_the_stage_by_themselves_but_can_turn_media_off() {
         ClientMsg::SetMedia {
             mic: true,
             camera: true,
+            screen: false,
         },
     )
     .unwrap();
@@ -240,6 +242,7 @@ fn nobody_leaves_the_stage_by_themselves_but_can_turn_media_off() {
         ClientMsg::SetMedia {
             mic: false,
             camera: false,
+            screen: false,
         },
     )
     .unwrap();
@@ -260,7 +263,8 @@ fn viewers_cannot_turn_their_microphone_on() {
             student,
             ClientMsg::SetMedia {
                 mic: true,
-                camera: false
+                camera: false,
+                screen: false
             }
         ),
         Err(ErrorCode::NotOnStage)
@@ -278,6 +282,7 @@ fn a_moderator_removes_someone_from_the_stage() {
         ClientMsg::SetMedia {
             mic: true,
             camera: true,
+            screen: false,
         },
     )
     .unwrap();
@@ -311,6 +316,7 @@ fn a_moderator_mutes_someone_on_stage() {
         ClientMsg::SetMedia {
             mic: true,
             camera: true,
+            screen: false,
         },
     )
     .unwrap();
@@ -435,4 +441,143 @@ fn everyone_hears_of_a_stage_mode_switch_and_their_new_button() {
     assert!(seen.iter().any(
         |d| matches!(d, Delivered::Event(Event::You { you }) if you.stage == StageAccess::Ask)
     ));
+}
+
+fn media(mic: bool, camera: bool, screen: bool) -> ClientMsg {
+    ClientMsg::SetMedia {
+        mic,
+        camera,
+        screen,
+    }
+}
+
+fn forwarded(audio: bool, video: bool, screen: bool) -> Forwarded {
+    Forwarded {
+        audio,
+        video,
+        screen,
+    }
+}
+
+#[test]
+fn the_sfu_forwards_what_someone_on_stage_has_on() {
+    let mut room = Classroom::new(StageMode::Open);
+    let student = room.enter("Sam", Role::Attendee);
+    room.send(student, ClientMsg::JoinStage).unwrap();
+    // On stage with everything off: nothing to forward, nothing said.
+    assert_eq!(room.take_directives(), vec![]);
+    room.send(student, media(true, true, false)).unwrap();
+    assert_eq!(
+        room.take_directives(),
+        vec![(student.id, forwarded(true, true, false))]
+    );
+    room.send(student, media(true, true, true)).unwrap();
+    assert_eq!(
+        room.take_directives(),
+        vec![(student.id, forwarded(true, true, true))]
+    );
+    // The same state again says nothing.
+    room.send(student, media(true, true, true)).unwrap();
+    assert_eq!(room.take_directives(), vec![]);
+    room.send(student, media(false, true, false)).unwrap();
+    assert_eq!(room.forwarded(student), forwarded(false, true, false));
+}
+
+#[test]
+fn a_moderator_mute_stops_audio_forwarding_only() {
+    let mut room = Classroom::new(StageMode::Open);
+    let teacher = room.enter("Teacher", Role::Moderator);
+    let student = room.enter("Sam", Role::Attendee);
+    room.send(student, ClientMsg::JoinStage).unwrap();
+    room.send(student, media(true, true, true)).unwrap();
+    room.take_directives();
+    room.send(
+        teacher,
+        ClientMsg::Mute {
+            participant: student.id,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        room.take_directives(),
+        vec![(student.id, forwarded(false, true, true))]
+    );
+}
+
+#[test]
+fn removal_from_the_stage_stops_everything() {
+    let mut room = Classroom::new(StageMode::Open);
+    let teacher = room.enter("Teacher", Role::Moderator);
+    let student = room.enter("Sam", Role::Attendee);
+    room.send(student, ClientMsg::JoinStage).unwrap();
+    room.send(student, media(true, true, true)).unwrap();
+    room.take_directives();
+    room.send(
+        teacher,
+        ClientMsg::RemoveFromStage {
+            participant: student.id,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        room.take_directives(),
+        vec![(student.id, forwarded(false, false, false))]
+    );
+    // Back on stage, nothing is forwarded until they turn something on again.
+    room.send(student, ClientMsg::JoinStage).unwrap();
+    assert_eq!(room.take_directives(), vec![]);
+}
+
+#[test]
+fn a_viewer_is_never_forwarded() {
+    let mut room = Classroom::new(StageMode::Request);
+    let student = room.enter("Sam", Role::Attendee);
+    for (mic, camera, screen) in [
+        (true, false, false),
+        (false, true, false),
+        (false, false, true),
+    ] {
+        assert_eq!(
+            room.send(student, media(mic, camera, screen)),
+            Err(ErrorCode::NotOnStage)
+        );
+    }
+    assert_eq!(room.send(student, media(false, false, false)), Ok(()));
+    assert_eq!(room.take_directives(), vec![]);
+    assert_eq!(room.forwarded(student), Forwarded::default());
+}
+
+#[test]
+fn leaving_the_room_stops_forwarding_but_a_dropped_connection_keeps_it() {
+    let mut room = Classroom::new(StageMode::Open);
+    let teacher = room.enter("Teacher", Role::Moderator);
+    let presenter = room.enter("Pat", Role::Presenter);
+    let student = room.enter("Sam", Role::Attendee);
+    for who in [presenter, student] {
+        room.send(who, ClientMsg::JoinStage).unwrap();
+        room.send(who, media(true, true, false)).unwrap();
+    }
+    room.take_directives();
+    // A dropped connection holds the place, and with it what may be forwarded.
+    room.drop_connection(presenter);
+    assert_eq!(room.take_directives(), vec![]);
+    // Once the grace period runs out, nothing is forwarded.
+    room.wait(RoomConfig::default().grace + 1);
+    assert_eq!(
+        room.take_directives(),
+        vec![(presenter.id, forwarded(false, false, false))]
+    );
+    // Removal from the session too.
+    room.send(
+        teacher,
+        ClientMsg::RemoveFromSession {
+            participant: student.id,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        room.take_directives(),
+        vec![(student.id, forwarded(false, false, false))]
+    );
+    assert!(room.room.media_directives().is_empty());
 }

@@ -1,6 +1,6 @@
 //! The command line: `serve`, `demo` and `token`.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -8,7 +8,7 @@ use podium_protocol::{Claims, Role, StageMode, TOKEN_AUDIENCE};
 
 use crate::auth::mint_token;
 
-use crate::config::{parse_origins, Config, DemoConfig, Secret};
+use crate::config::{parse_origins, Config, DemoConfig, MediaConfig, Secret, TurnConfig};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -37,9 +37,14 @@ pub struct CommonArgs {
     /// Address to listen on (port 0 picks a free one).
     #[arg(long, env = "PODIUM_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Where durable state is kept.
-    #[arg(long, env = "PODIUM_DATA")]
-    pub data: Option<PathBuf>,
+    /// The SQLite database durable state is kept in (created if missing; a directory means
+    /// `podium.db` inside it; `:memory:` keeps nothing across a restart).
+    #[arg(long, env = "PODIUM_DATA", default_value = "podium.db")]
+    pub data: PathBuf,
+    /// How long a dropped participant's place (stage seat, hand, request) is held, in seconds.
+    /// Rooms keep the value they were first opened with.
+    #[arg(long, env = "PODIUM_GRACE_SECS", default_value_t = 60)]
+    pub grace_secs: u64,
     /// Comma-separated origins, besides the server's own, that may connect and embed the pages.
     #[arg(long, env = "PODIUM_ALLOWED_ORIGINS", default_value = "")]
     pub allowed_origins: String,
@@ -52,6 +57,21 @@ pub struct CommonArgs {
     /// The server's address as browsers see it, e.g. https://podium.example.
     #[arg(long, env = "PODIUM_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// The SFU's UDP socket, shared by every peer.
+    #[arg(long, env = "PODIUM_MEDIA_UDP", default_value = "0.0.0.0:40000")]
+    pub media_udp: SocketAddr,
+    /// The IP the SFU announces in its host candidate (the public IP when behind NAT).
+    #[arg(long, env = "PODIUM_MEDIA_ANNOUNCE")]
+    pub media_announce: Option<IpAddr>,
+    /// Comma-separated TURN URLs handed to clients (needs --turn-secret).
+    #[arg(long, env = "PODIUM_TURN_URL", requires = "turn_secret")]
+    pub turn_url: Option<String>,
+    /// The secret shared with the TURN server (coturn `static-auth-secret`).
+    #[arg(long, env = "PODIUM_TURN_SECRET", hide_env_values = true)]
+    pub turn_secret: Option<String>,
+    /// How long TURN credentials stay valid, in seconds.
+    #[arg(long, env = "PODIUM_TURN_TTL", default_value_t = 86400)]
+    pub turn_ttl: u64,
 }
 
 #[derive(Args, Debug)]
@@ -125,15 +145,33 @@ impl CommonArgs {
             let dist = PathBuf::from("dist");
             dist.is_dir().then_some(dist)
         });
+        let turn = match (self.turn_url, self.turn_secret) {
+            (Some(urls), Some(secret)) if !secret.is_empty() => Some(TurnConfig {
+                urls: urls
+                    .split(',')
+                    .map(|u| u.trim().to_string())
+                    .filter(|u| !u.is_empty())
+                    .collect(),
+                secret: Secret::new(secret.into_bytes()),
+                ttl: self.turn_ttl,
+            }),
+            _ => None,
+        };
         Config {
             listen: self.listen,
             secret,
             data: self.data,
+            grace: std::time::Duration::from_secs(self.grace_secs),
             allowed_origins: parse_origins(&self.allowed_origins),
             max_token_lifetime: self.max_token_lifetime,
             static_dir,
             public_url: self.public_url.map(|u| u.trim_end_matches('/').to_string()),
             demo,
+            media: MediaConfig {
+                udp: self.media_udp,
+                announce: self.media_announce,
+            },
+            turn,
         }
     }
 }

@@ -1,8 +1,9 @@
 //! What the server runs with, once the command line and environment are read.
 
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The HS256 secret shared with the Moodle site. Never printed.
 #[derive(Clone)]
@@ -57,8 +58,12 @@ impl Default for DemoConfig {
 pub struct Config {
     pub listen: SocketAddr,
     pub secret: Secret,
-    /// Where durable state will live. Accepted now; the state is kept in memory for the time being.
-    pub data: Option<PathBuf>,
+    /// The SQLite database durable state lives in (`:memory:` keeps it in memory only; a
+    /// directory means `podium.db` inside it).
+    pub data: PathBuf,
+    /// How long a dropped participant's place is held, for rooms opened from now on (a room
+    /// keeps the value it was created with).
+    pub grace: Duration,
     /// Origins (besides the server's own) that may open the WebSocket and frame the pages.
     pub allowed_origins: Vec<String>,
     /// Longest `exp - iat` a join token may have, in seconds.
@@ -69,20 +74,57 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Set in `demo` mode.
     pub demo: Option<DemoConfig>,
+    /// The SFU's UDP socket and the address it announces.
+    pub media: MediaConfig,
+    /// TURN servers handed to clients with time-limited credentials.
+    pub turn: Option<TurnConfig>,
+}
+
+/// Where the SFU listens for every peer's UDP traffic, and which IP its host candidate names.
+#[derive(Clone, Debug)]
+pub struct MediaConfig {
+    /// One UDP socket for every peer (port 0 picks a free one).
+    pub udp: SocketAddr,
+    /// The IP put in the host candidate (the public address of a server behind NAT). When not
+    /// given: the listen IP, or, for a wildcard listen address, the machine's outgoing IP.
+    pub announce: Option<IpAddr>,
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        MediaConfig {
+            udp: SocketAddr::from(([127, 0, 0, 1], 0)),
+            announce: None,
+        }
+    }
+}
+
+/// A TURN service sharing a secret with this server (coturn's `use-auth-secret`).
+#[derive(Clone, Debug)]
+pub struct TurnConfig {
+    /// `turn:` / `turns:` URLs, e.g. `turn:turn.example:3478?transport=udp`.
+    pub urls: Vec<String>,
+    pub secret: Secret,
+    /// How long handed-out credentials stay valid, in seconds.
+    pub ttl: u64,
 }
 
 impl Config {
-    /// A configuration for tests and embedding: loopback, ephemeral port, the given secret.
+    /// A configuration for tests and embedding: loopback, ephemeral port, the given secret,
+    /// state in memory only.
     pub fn new(secret: Secret) -> Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             secret,
-            data: None,
+            data: PathBuf::from(":memory:"),
+            grace: Duration::from_secs(60),
             allowed_origins: Vec::new(),
             max_token_lifetime: 600,
             static_dir: None,
             public_url: None,
             demo: None,
+            media: MediaConfig::default(),
+            turn: None,
         }
     }
 }

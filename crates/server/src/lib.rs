@@ -3,7 +3,8 @@
 //! One concern a module: [`cli`] and [`config`] read the command line; [`auth`] verifies join
 //! tokens, invitation codes and resume credentials; [`http`] serves the routes; [`session`] runs
 //! one task per WebSocket; [`room_actor`] runs one task per room and owns its `Room`; [`rooms`]
-//! finds or starts a room's actor. No room rule is decided here: who may do what is the room's.
+//! finds or starts a room's actor; [`media`] is the SFU that forwards the stage's media; [`store`] keeps what must survive a restart. No room rule is
+//! decided here: who may do what is the room's.
 
 pub mod auth;
 pub mod cli;
@@ -11,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod http;
+pub mod media;
 pub mod rate;
 pub mod room_actor;
 pub mod rooms;
@@ -18,6 +20,7 @@ pub mod server;
 pub mod session;
 pub mod shutdown;
 pub mod state;
+pub mod store;
 
 pub use config::Config;
 pub use server::{run, Server};

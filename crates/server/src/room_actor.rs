@@ -1,6 +1,11 @@
 //! One task per room. It owns the room's [`Room`], reads the clock, feeds it inputs from the
 //! sessions and timer ticks, and publishes what comes out: each event is serialized once and
 //! the same bytes are queued to every addressed connection.
+//!
+//! Durability: when the room opens, its stored input log is replayed into a fresh [`Room`] and
+//! an [`Input::Restart`] follows (if there was a log), so everyone's place is held for them to
+//! come back. Every live input that changed the room is appended to the log *before* its
+//! outputs are published: nobody hears of a change that is not on disk. See `docs/storage.md`.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -11,14 +16,17 @@ use podium_protocol::{
     ClientMsg, CloseReason, ErrorCode, InviteClaims, Millis, ParticipantId, Role, ServerMsg,
     INVITE_AUDIENCE, PROTOCOL_VERSION,
 };
+use podium_room::rules::Forwarding;
 use podium_room::{ConnId, Entrant, Input, NewInviteLink, Output, Room};
 use tokio::sync::mpsc::{self, error::TrySendError};
 use tokio::time::Instant;
 
 use crate::auth::Auth;
 use crate::clock::now_ms;
+use crate::media::{turn, ToMedia};
 use crate::rooms::Rooms;
 use crate::session::random_id;
+use crate::store::{Store, StoreError};
 
 /// Messages a room's mailbox holds before senders wait.
 pub const MAILBOX: usize = 4096;
@@ -85,6 +93,11 @@ pub struct RoomActor {
     rooms: Arc<Rooms>,
     /// Connections whose outbox overflowed: they are dropped and the room told.
     dropped: VecDeque<ConnId>,
+    store: Arc<dyn Store>,
+    /// The number the next logged input takes.
+    next_input: u64,
+    /// The store failed: the room in memory may be ahead of the log, so the actor stops.
+    failed: bool,
 }
 
 /// Serialize a server message; `None` only if serde fails, which it does not for these types.
@@ -105,6 +118,7 @@ impl RoomActor {
         room: Room,
         auth: Arc<Auth>,
         rooms: Arc<Rooms>,
+        store: Arc<dyn Store>,
     ) -> RoomActor {
         RoomActor {
             id,
@@ -114,14 +128,97 @@ impl RoomActor {
             auth,
             rooms,
             dropped: VecDeque::new(),
+            store,
+            next_input: 1,
+            failed: false,
+        }
+    }
+
+    /// Rebuild the room from the store: its stored config (created from the one it was
+    /// started with if the room is new), every logged input at its recorded time, then a
+    /// restart, logged too, since every connection the log knew is gone.
+    fn restore(&mut self) -> Result<(), StoreError> {
+        let started = std::time::Instant::now();
+        let stored = self.store.open_room(&self.id, self.room.config())?;
+        self.next_input = stored.next_n();
+        let replayed = stored.inputs.len();
+        let mut room = Room::new(stored.config);
+        for logged in stored.inputs {
+            // What the room says while it replays was said before; only the state matters.
+            let _ = room.handle(logged.at, logged.input);
+        }
+        self.room = room;
+        if replayed > 0 {
+            let now = now_ms();
+            let _ = self.room.handle(now, Input::Restart);
+            self.store
+                .append_input(&self.id, self.next_input, now, &Input::Restart)?;
+            self.next_input += 1;
+        }
+        tracing::info!(
+            room = %self.id,
+            replayed,
+            held = self.room.participant_count(),
+            elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            "room restored from the store"
+        );
+        Ok(())
+    }
+
+    /// The store failed while the room was open: the room in memory may hold a change the log
+    /// lacks, and every later input would replay differently. So the sender hears `internal`,
+    /// everyone is told to reconnect, and the actor stops; the next connect reopens the room
+    /// from what is on disk.
+    fn store_failed(&mut self, sender: Option<ConnId>, error: &StoreError) {
+        tracing::error!(room = %self.id, error = %error, "storage failed: closing the room to reopen it from disk");
+        if let Some(conn) = sender {
+            self.refuse(conn, ErrorCode::Internal);
+        }
+        let conns: Vec<ConnId> = self.conns.keys().copied().collect();
+        for conn in conns {
+            self.close(conn, CloseReason::ServerShutdown);
+        }
+        self.dropped.clear();
+        self.failed = true;
+    }
+
+    /// Leave the registry and answer whatever is still in the mailbox: connects are told to
+    /// come back (`internal`, then `server_shutdown`), everything else is dropped.
+    fn abandon(&mut self, rx: &mut mpsc::Receiver<ToRoom>) {
+        self.rooms.abandon(&self.id, self.generation, rx);
+        while let Ok(msg) = rx.try_recv() {
+            if let ToRoom::Connect { outbox, .. } = msg {
+                if let Some(bytes) = encode(&ServerMsg::error(ErrorCode::Internal, Some("hello"))) {
+                    let _ = outbox.try_send(Outbound::Refusal(bytes));
+                }
+                if let Some(frame) = encode(&ServerMsg::closing(CloseReason::ServerShutdown)) {
+                    let _ = outbox.try_send(Outbound::Close {
+                        reason: CloseReason::ServerShutdown,
+                        frame,
+                    });
+                }
+            }
         }
     }
 
     /// Run until the room is idle and retired (or every sender is gone).
     pub async fn run(mut self, mut rx: mpsc::Receiver<ToRoom>) {
         tracing::info!(room = %self.id, "room opened");
+        if let Err(e) = self.restore() {
+            tracing::error!(room = %self.id, error = %e, "could not open the room from the store");
+            self.abandon(&mut rx);
+            return;
+        }
+        // The SFU starts afresh with this actor: tell it who the restored room forwards.
+        for directive in self.room.media_directives() {
+            self.publish(directive);
+        }
         let mut idle_since: Option<Instant> = None;
         loop {
+            if self.failed {
+                self.abandon(&mut rx);
+                break;
+            }
             let tick_at = self.room.poll_timeout().map(|at| {
                 let wait = at.saturating_sub(now_ms()).max(1);
                 Instant::now() + Duration::from_millis(wait)
@@ -175,7 +272,12 @@ impl RoomActor {
             }
             ToRoom::Command { conn, msg } => {
                 if self.entered(conn) {
-                    self.apply(Input::Command { conn, msg });
+                    match msg {
+                        ClientMsg::MediaOffer { .. }
+                        | ClientMsg::MediaAnswer { .. }
+                        | ClientMsg::IceCandidate { .. } => self.signal_media(conn, msg),
+                        msg => self.apply(Input::Command { conn, msg }),
+                    }
                 }
             }
             ToRoom::CreateInviteLink {
@@ -189,6 +291,7 @@ impl RoomActor {
             }
             ToRoom::Sync { conn } => self.sync(conn),
             ToRoom::Disconnect { conn } => {
+                self.to_media(ToMedia::Close { conn });
                 if self.conns.remove(&conn).is_some() {
                     tracing::debug!(room = %self.id, conn, "disconnected");
                     self.apply(Input::Disconnect { conn });
@@ -245,7 +348,22 @@ impl RoomActor {
         let mut next = Some(input);
         let mut now = now;
         while let Some(input) = next.take() {
+            if self.failed {
+                return;
+            }
+            let logged = input.clone();
             let outputs = self.room.handle(now, input);
+            if logged.changes_room(&outputs) {
+                // On disk before anyone hears of it.
+                if let Err(e) = self
+                    .store
+                    .append_input(&self.id, self.next_input, now, &logged)
+                {
+                    self.store_failed(sender(&logged), &e);
+                    return;
+                }
+                self.next_input += 1;
+            }
             now = now_ms();
             for output in outputs {
                 self.publish(output);
@@ -285,6 +403,20 @@ impl RoomActor {
                 identity,
             } => self.welcome(conn, participant, identity),
             Output::Close { conn, reason } => self.close(conn, reason),
+            Output::Media {
+                participant,
+                audio,
+                video,
+                screen,
+            } => self.to_media(ToMedia::Forward {
+                room: Arc::from(self.id.as_str()),
+                participant,
+                forwarding: Forwarding {
+                    audio,
+                    video,
+                    screen,
+                },
+            }),
         }
     }
 
@@ -300,16 +432,68 @@ impl RoomActor {
         };
         c.participant = Some(participant);
         c.entrant.identity = identity;
-        let resume = self.auth.resume().issue(&self.id, &c.entrant, now_ms());
         tracing::info!(room = %self.id, conn, participant, role = ?c.entrant.role, "entered");
+        let issued = self.auth.resume().issue(&self.id, &c.entrant, now_ms());
         let welcome = ServerMsg::Welcome {
             protocol: PROTOCOL_VERSION,
-            resume,
+            resume: issued.clone().unwrap_or_default(),
             snapshot: Box::new(snapshot),
+            ice_servers: turn::ice_servers(
+                self.rooms.media().and_then(|m| m.turn.as_ref()),
+                &participant.to_string(),
+                now_ms() / 1000,
+            ),
         };
         self.queue(conn, Outbound::Entered { participant });
         if let Some(bytes) = encode(&welcome) {
             self.queue(conn, Outbound::Frame(bytes));
+        }
+        if let Err(e) = issued {
+            // The person is in; only coming back without a new token will not work.
+            tracing::error!(room = %self.id, conn, error = %e, "could not store a resume credential");
+            self.refuse(conn, ErrorCode::Internal);
+        }
+    }
+
+    /// Pass a participant's media signalling to the SFU, with who they are and where its
+    /// answers go. No room rule is involved: what is forwarded follows `Output::Media`.
+    fn signal_media(&mut self, conn: ConnId, msg: ClientMsg) {
+        let Some(c) = self.conns.get(&conn) else {
+            return;
+        };
+        let Some(participant) = c.participant else {
+            return;
+        };
+        let to_media = match msg {
+            ClientMsg::MediaOffer { sdp, tracks } => ToMedia::Offer {
+                conn,
+                room: Arc::from(self.id.as_str()),
+                participant,
+                mobile: c.entrant.mobile,
+                outbox: c.outbox.clone(),
+                sdp,
+                tracks,
+            },
+            ClientMsg::MediaAnswer { sdp } => ToMedia::Answer { conn, sdp },
+            ClientMsg::IceCandidate { candidate } => ToMedia::Candidate { conn, candidate },
+            _ => return,
+        };
+        if self.rooms.media().is_none() {
+            self.refuse_media(conn, msg_kind(&to_media));
+            return;
+        }
+        self.to_media(to_media);
+    }
+
+    fn refuse_media(&mut self, conn: ConnId, command: &str) {
+        if let Some(bytes) = encode(&ServerMsg::error(ErrorCode::MediaRefused, Some(command))) {
+            self.queue(conn, Outbound::Refusal(bytes));
+        }
+    }
+
+    fn to_media(&self, msg: ToMedia) {
+        if let Some(media) = self.rooms.media() {
+            media.handle.send(msg);
         }
     }
 
@@ -337,6 +521,7 @@ impl RoomActor {
 
     /// Tell the connection why, and let it go: it no longer belongs to the room.
     fn close(&mut self, conn: ConnId, reason: CloseReason) {
+        self.to_media(ToMedia::Close { conn });
         if let Some(c) = self.conns.remove(&conn) {
             tracing::info!(room = %self.id, conn, participant = ?c.participant, ?reason, "closing connection");
             if let Some(frame) = encode(&ServerMsg::closing(reason)) {
@@ -355,9 +540,30 @@ impl RoomActor {
             Err(TrySendError::Full(_)) | Err(TrySendError::Closed(_)) => {
                 // Dropping the sender ends the session; the room hears of it as a disconnect.
                 self.conns.remove(&conn);
+                self.to_media(ToMedia::Close { conn });
                 self.dropped.push_back(conn);
             }
         }
+    }
+}
+
+/// The connection an input came from, if any: it hears about a failure to store it.
+fn sender(input: &Input) -> Option<ConnId> {
+    match input {
+        Input::Connect { conn, .. }
+        | Input::Command { conn, .. }
+        | Input::CreateInviteLink { conn, .. } => Some(*conn),
+        Input::Disconnect { .. } | Input::Tick | Input::Restart => None,
+    }
+}
+
+/// The wire name of the client message a media request came from.
+fn msg_kind(msg: &ToMedia) -> &'static str {
+    match msg {
+        ToMedia::Offer { .. } => "media_offer",
+        ToMedia::Answer { .. } => "media_answer",
+        ToMedia::Candidate { .. } => "ice_candidate",
+        ToMedia::Forward { .. } | ToMedia::Close { .. } => "",
     }
 }
 

@@ -1,9 +1,10 @@
 //! Finds a room's actor, starting it on first connect, and retires it once it is idle.
 //! Connects go through here under one lock, so a room never retires with a connect in flight.
+//! A room's state is in the store, so a retired room opens again as it was.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
 use podium_protocol::ErrorCode;
@@ -11,19 +12,31 @@ use podium_room::{ConnId, Room, RoomConfig};
 use tokio::sync::mpsc::{self, error::TrySendError};
 
 use crate::auth::{lock, Auth};
+use crate::config::TurnConfig;
+use crate::media::MediaHandle;
 use crate::room_actor::{RoomActor, ToRoom, MAILBOX};
+use crate::store::Store;
 
 /// How long an idle room (nobody connected, no place held) lingers before its actor stops.
-/// Until rooms are stored durably, a retired room's chat, links and removals are gone, so this
-/// is generous.
+/// Opening it again replays its stored log, so this only saves that work for a room whose
+/// people come back soon.
 pub const IDLE_DELAY: Duration = Duration::from_secs(600);
 
 pub struct Rooms {
     auth: Arc<Auth>,
+    store: Arc<dyn Store>,
     registry: Mutex<Registry>,
     next_conn: AtomicU64,
     idle_delay: Duration,
     me: Weak<Rooms>,
+    /// The SFU, once the server has started it.
+    media: OnceLock<MediaLink>,
+}
+
+/// How room actors reach the SFU, and the TURN service their welcomes hand out.
+pub struct MediaLink {
+    pub handle: MediaHandle,
+    pub turn: Option<TurnConfig>,
 }
 
 #[derive(Default)]
@@ -38,18 +51,31 @@ struct Entry {
 }
 
 impl Rooms {
-    pub fn new(auth: Arc<Auth>, idle_delay: Duration) -> Arc<Rooms> {
+    pub fn new(auth: Arc<Auth>, store: Arc<dyn Store>, idle_delay: Duration) -> Arc<Rooms> {
         Arc::new_cyclic(|me| Rooms {
             auth,
+            store,
             registry: Mutex::new(Registry::default()),
             next_conn: AtomicU64::new(1),
             idle_delay,
             me: me.clone(),
+            media: OnceLock::new(),
         })
     }
 
     pub fn next_conn(&self) -> ConnId {
         self.next_conn.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Connect the rooms to the SFU (once; later calls are ignored).
+    pub fn attach_media(&self, link: MediaLink) {
+        if self.media.set(link).is_err() {
+            tracing::warn!("the media loop was already attached");
+        }
+    }
+
+    pub fn media(&self) -> Option<&MediaLink> {
+        self.media.get()
     }
 
     pub fn idle_delay(&self) -> Duration {
@@ -119,6 +145,7 @@ impl Rooms {
             Room::new(config),
             self.auth.clone(),
             me,
+            self.store.clone(),
         );
         tokio::spawn(actor.run(rx));
         Ok(tx)
@@ -141,6 +168,21 @@ impl Rooms {
         rx.close();
         true
     }
+
+    /// Called by an actor that cannot go on (its store failed): forget the room whatever is
+    /// waiting, and close the mailbox. The caller answers what is left in it; the next connect
+    /// opens the room afresh from the store.
+    pub fn abandon(&self, room: &str, generation: u64, rx: &mut mpsc::Receiver<ToRoom>) {
+        let mut registry = lock(&self.registry);
+        if registry
+            .rooms
+            .get(room)
+            .is_some_and(|e| e.generation == generation)
+        {
+            registry.rooms.remove(room);
+        }
+        rx.close();
+    }
 }
 
 #[cfg(test)]
@@ -148,6 +190,7 @@ mod tests {
     use super::*;
     use crate::config::Secret;
     use crate::room_actor::Outbound;
+    use crate::store::SqliteStore;
     use podium_protocol::Role;
     use podium_room::Entrant;
 
@@ -164,8 +207,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_room_retires_once_idle_and_a_later_connect_opens_it_again() {
-        let auth = Arc::new(Auth::new(&Secret::new("s"), 600));
-        let rooms = Rooms::new(auth, Duration::from_millis(50));
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open_in_memory().unwrap());
+        let auth = Arc::new(Auth::new(&Secret::new("s"), 600, store.clone()));
+        let rooms = Rooms::new(auth, store, Duration::from_millis(50));
         let config = || RoomConfig {
             grace: 0,
             ..RoomConfig::default()

@@ -9,6 +9,7 @@ use tokio::sync::Notify;
 
 use crate::config::Config;
 use crate::http;
+use crate::rooms::MediaLink;
 use crate::shutdown;
 use crate::state::AppState;
 
@@ -23,11 +24,14 @@ pub struct Server {
 
 impl Server {
     pub async fn bind(config: Config) -> std::io::Result<Server> {
-        let listener = TcpListener::bind(config.listen).await?;
-        Ok(Server {
-            listener,
-            state: AppState::new(config),
-        })
+        let state = AppState::new(config).map_err(std::io::Error::other)?;
+        let listener = TcpListener::bind(state.config.listen).await?;
+        let handle = crate::media::start(&state.config.media)?;
+        state.rooms.attach_media(MediaLink {
+            handle,
+            turn: state.config.turn.clone(),
+        });
+        Ok(Server { listener, state })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -66,9 +70,6 @@ impl Server {
 
 /// Bind, print `listening on ADDR` on stdout, and serve until ctrl-c or SIGTERM.
 pub async fn run(config: Config) -> std::io::Result<()> {
-    if config.data.is_some() {
-        tracing::info!("durable storage is not in use yet: room state is kept in memory");
-    }
     match &config.static_dir {
         Some(dir) if http::has_client(dir) => {
             tracing::info!(dir = %dir.display(), "serving the client")

@@ -6,22 +6,37 @@ use crate::auth::Auth;
 use crate::config::Config;
 use crate::rooms::{Rooms, IDLE_DELAY};
 use crate::shutdown::Shutdown;
+use crate::store::{SqliteStore, Store, StoreError};
 
 pub struct AppState {
     pub config: Config,
     pub auth: Arc<Auth>,
     pub rooms: Arc<Rooms>,
+    pub store: Arc<dyn Store>,
     pub shutdown: Shutdown,
 }
 
 impl AppState {
-    pub fn new(config: Config) -> Arc<AppState> {
-        let auth = Arc::new(Auth::new(&config.secret, config.max_token_lifetime));
-        let rooms = Rooms::new(auth.clone(), IDLE_DELAY);
+    /// Open the store at `config.data` and set up the shared state around it.
+    pub fn new(config: Config) -> Result<Arc<AppState>, StoreError> {
+        let store = SqliteStore::open(&config.data)?;
+        tracing::info!(database = store.location(), "storage open");
+        Ok(AppState::with_store(config, Arc::new(store)))
+    }
+
+    /// The shared state around a store that is already open.
+    pub fn with_store(config: Config, store: Arc<dyn Store>) -> Arc<AppState> {
+        let auth = Arc::new(Auth::new(
+            &config.secret,
+            config.max_token_lifetime,
+            store.clone(),
+        ));
+        let rooms = Rooms::new(auth.clone(), store.clone(), IDLE_DELAY);
         Arc::new(AppState {
             config,
             auth,
             rooms,
+            store,
             shutdown: Shutdown::new(),
         })
     }

@@ -366,6 +366,7 @@ async fn the_participants_list_shows_stage_hand_mic_and_camera() {
     pat.send(ClientMsg::SetMedia {
         mic: true,
         camera: false,
+        screen: false,
     })
     .await;
     alex.send(ClientMsg::RaiseHand).await;

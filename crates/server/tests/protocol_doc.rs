@@ -100,6 +100,9 @@ fn every_client_message_type_is_documented() {
         "share_poll_results",
         "create_invite_link",
         "revoke_invite_link",
+        "media_offer",
+        "media_answer",
+        "ice_candidate",
     ];
     for name in names {
         assert!(doc.contains(&format!("| `{name}` |")), "{name} has no row");

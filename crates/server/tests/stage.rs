@@ -319,6 +319,7 @@ async fn nobody_leaves_the_stage_by_themselves() {
     alex.send(ClientMsg::SetMedia {
         mic: false,
         camera: false,
+        screen: false,
     })
     .await;
     alex.roundtrip().await;
@@ -335,6 +336,7 @@ async fn a_moderator_removes_someone_from_the_stage() {
     alex.send(ClientMsg::SetMedia {
         mic: true,
         camera: true,
+        screen: false,
     })
     .await;
     mona.updated("Alex live", id, |p| p.mic && p.camera).await;
@@ -362,6 +364,7 @@ async fn own_microphone_and_camera_need_a_stage_seat_and_everyone_sees_them() {
     alex.send(ClientMsg::SetMedia {
         mic: true,
         camera: false,
+        screen: false,
     })
     .await;
     alex.error(ErrorCode::NotOnStage).await;
@@ -370,18 +373,21 @@ async fn own_microphone_and_camera_need_a_stage_seat_and_everyone_sees_them() {
     alex.send(ClientMsg::SetMedia {
         mic: true,
         camera: false,
+        screen: false,
     })
     .await;
     mona.updated("mic on", id, |p| p.mic && !p.camera).await;
     alex.send(ClientMsg::SetMedia {
         mic: true,
         camera: true,
+        screen: false,
     })
     .await;
     mona.updated("camera on", id, |p| p.mic && p.camera).await;
     alex.send(ClientMsg::SetMedia {
         mic: false,
         camera: true,
+        screen: false,
     })
     .await;
     mona.updated("mic off", id, |p| !p.mic && p.camera).await;
@@ -399,6 +405,7 @@ async fn a_moderator_mutes_a_participant() {
     alex.send(ClientMsg::SetMedia {
         mic: true,
         camera: true,
+        screen: false,
     })
     .await;
     mona.updated("mic on", id, |p| p.mic).await;

@@ -13,6 +13,18 @@ pub struct Classroom {
     next_conn: ConnId,
     /// Everything each connection received, in order.
     pub inbox: std::collections::HashMap<ConnId, Vec<Delivered>>,
+    /// What the SFU would forward of each participant, from the media directives so far.
+    pub forwarded: std::collections::HashMap<ParticipantId, Forwarded>,
+    /// Every media directive, in order.
+    pub directives: Vec<(ParticipantId, Forwarded)>,
+}
+
+/// Audio, video and screen, as one media directive says.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Forwarded {
+    pub audio: bool,
+    pub video: bool,
+    pub screen: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -43,6 +55,8 @@ impl Classroom {
             now: 1_700_000_000_000,
             next_conn: 1,
             inbox: Default::default(),
+            forwarded: Default::default(),
+            directives: Vec::new(),
         }
     }
 
@@ -76,6 +90,20 @@ impl Classroom {
                     .entry(*conn)
                     .or_default()
                     .push(Delivered::Closed(*reason)),
+                Output::Media {
+                    participant,
+                    audio,
+                    video,
+                    screen,
+                } => {
+                    let f = Forwarded {
+                        audio: *audio,
+                        video: *video,
+                        screen: *screen,
+                    };
+                    self.forwarded.insert(*participant, f);
+                    self.directives.push((*participant, f));
+                }
             }
         }
         outputs
@@ -168,6 +196,16 @@ impl Classroom {
 
     pub fn on_stage(&self, who: Person) -> bool {
         self.stage_access(who) == StageAccess::OnStage
+    }
+
+    /// What the SFU forwards of this person now, by the directives it was given.
+    pub fn forwarded(&self, who: Person) -> Forwarded {
+        self.forwarded.get(&who.id).copied().unwrap_or_default()
+    }
+
+    /// Takes the media directives given since the last look.
+    pub fn take_directives(&mut self) -> Vec<(ParticipantId, Forwarded)> {
+        std::mem::take(&mut self.directives)
     }
 
     /// The participants list as a moderator's snapshot shows it.

@@ -1,59 +1,86 @@
-//! The set of spent token ids, each kept until its token would have expired anyway.
-//! Kept in memory; a durable store can take its place behind the same two methods.
+//! Spent token ids, kept in the store until their token would have expired anyway, so that a
+//! join token cannot be used twice, not even across a server restart.
 
-use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
-#[derive(Debug, Default)]
+use podium_protocol::ErrorCode;
+
+use crate::store::Store;
+
+/// How often expired ids are swept out, in seconds.
+const PRUNE_EVERY_SECS: u64 = 60;
+
 pub struct UsedTokens {
-    /// `iss` and `jti` → when the entry may be forgotten (seconds).
-    seen: HashMap<(String, String), u64>,
-    next_prune: u64,
+    store: Arc<dyn Store>,
+    next_prune: AtomicU64,
 }
 
 impl UsedTokens {
-    /// Spend `jti` of `iss`. False when it was already spent.
-    pub fn use_once(&mut self, iss: &str, jti: &str, forget_after: u64, now: u64) -> bool {
-        self.prune(now);
-        let key = (iss.to_string(), jti.to_string());
-        if self.seen.get(&key).is_some_and(|&until| until >= now) {
-            return false;
+    pub fn new(store: Arc<dyn Store>) -> UsedTokens {
+        UsedTokens {
+            store,
+            next_prune: AtomicU64::new(0),
         }
-        self.seen.insert(key, forget_after);
-        true
     }
 
-    fn prune(&mut self, now: u64) {
-        if now < self.next_prune {
+    /// Spend `jti` of `iss`, remembered until `forget_after` (seconds). `Ok(false)` when it was
+    /// already spent; `Err(Internal)` when the store failed (the token is then not accepted).
+    pub fn use_once(
+        &self,
+        iss: &str,
+        jti: &str,
+        forget_after: u64,
+        now: u64,
+    ) -> Result<bool, ErrorCode> {
+        self.prune(now);
+        self.store
+            .use_token_id(iss, jti, forget_after)
+            .map_err(|e| {
+                tracing::error!(error = %e, "could not record a used token id");
+                ErrorCode::Internal
+            })
+    }
+
+    fn prune(&self, now: u64) {
+        let due = self.next_prune.load(Ordering::Relaxed);
+        if now < due
+            || self
+                .next_prune
+                .compare_exchange(
+                    due,
+                    now.saturating_add(PRUNE_EVERY_SECS),
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                )
+                .is_err()
+        {
             return;
         }
-        self.seen.retain(|_, &mut until| until >= now);
-        self.next_prune = now.saturating_add(60);
-    }
-
-    pub fn len(&self) -> usize {
-        self.seen.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.seen.is_empty()
+        if let Err(e) = self.store.prune_token_ids(now) {
+            tracing::warn!(error = %e, "could not prune expired token ids");
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::SqliteStore;
 
     #[test]
     fn a_jti_is_spent_once_and_forgotten_after_expiry() {
-        let mut u = UsedTokens::default();
-        assert!(u.use_once("s", "a", 100, 10));
-        assert!(!u.use_once("s", "a", 100, 20));
-        assert!(
+        let u = UsedTokens::new(Arc::new(SqliteStore::open_in_memory().unwrap()));
+        assert_eq!(u.use_once("s", "a", 100, 10), Ok(true));
+        assert_eq!(u.use_once("s", "a", 100, 20), Ok(false));
+        assert_eq!(
             u.use_once("t", "a", 100, 20),
+            Ok(true),
             "another issuer's ids are its own"
         );
-        assert!(u.use_once("s", "b", 100, 30));
-        assert!(u.use_once("s", "c", 500, 200));
-        assert_eq!(u.len(), 1, "expired entries are pruned");
+        assert_eq!(u.use_once("s", "b", 100, 30), Ok(true));
+        // A minute later the sweep runs: both ids expired at 100 are forgotten.
+        assert_eq!(u.use_once("s", "c", 500, 200), Ok(true));
+        assert_eq!(u.use_once("s", "a", 300, 200), Ok(true));
     }
 }

@@ -8,35 +8,38 @@ mod jti;
 mod resume;
 mod token;
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use jsonwebtoken::{DecodingKey, EncodingKey};
 use podium_protocol::{Claims, ErrorCode, InviteClaims};
 
 use crate::config::Secret;
+use crate::store::Store;
 
+pub use crate::store::ResumeEntry;
 pub use invite::{sign_invite, verify_invite};
 pub use jti::UsedTokens;
-pub use resume::{ResumeEntry, ResumeStore, RESUME_TTL_MS};
+pub use resume::{ResumeStore, RESUME_TTL_MS};
 pub use token::{mint_token, verify_token, LEEWAY_SECS, MAX_ROOM_CHARS};
 
-/// The server's keys and the memory of what was already used.
+/// The server's keys and the (stored) memory of what was already used.
 pub struct Auth {
     encoding: EncodingKey,
     decoding: DecodingKey,
     max_lifetime: u64,
-    used: Mutex<UsedTokens>,
+    used: UsedTokens,
     resume: ResumeStore,
 }
 
 impl Auth {
-    pub fn new(secret: &Secret, max_lifetime: u64) -> Auth {
+    /// Spent token ids and resume credentials are kept in `store`.
+    pub fn new(secret: &Secret, max_lifetime: u64, store: Arc<dyn Store>) -> Auth {
         Auth {
             encoding: EncodingKey::from_secret(secret.bytes()),
             decoding: DecodingKey::from_secret(secret.bytes()),
             max_lifetime,
-            used: Mutex::new(UsedTokens::default()),
-            resume: ResumeStore::default(),
+            used: UsedTokens::new(store.clone()),
+            resume: ResumeStore::new(store),
         }
     }
 
@@ -44,7 +47,7 @@ impl Auth {
     pub fn accept_token(&self, token: &str, now: u64) -> Result<Claims, ErrorCode> {
         let claims = verify_token(&self.decoding, token, now, self.max_lifetime)?;
         let expires = claims.exp.saturating_add(LEEWAY_SECS);
-        if !lock(&self.used).use_once(&claims.iss, &claims.jti, expires, now) {
+        if !self.used.use_once(&claims.iss, &claims.jti, expires, now)? {
             return Err(ErrorCode::TokenReused);
         }
         Ok(claims)

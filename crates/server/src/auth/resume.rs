@@ -1,9 +1,10 @@
 //! Resume credentials: 32 random bytes, base64url, handed out with every welcome so that a
-//! dropped connection comes back without the original (single-use) token. Only a SHA-256 of
-//! each credential is kept, in memory, with the entrant it stands for.
+//! dropped connection (or a restarted server) takes the person back without the original
+//! (single-use) token. Only a SHA-256 of each credential is stored, with the entrant it stands
+//! for; the credential itself is never stored or logged.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -11,28 +12,16 @@ use podium_protocol::{ErrorCode, Millis};
 use podium_room::Entrant;
 use sha2::{Digest, Sha256};
 
-use super::lock;
+use crate::store::{ResumeEntry, Store, StoreError};
 
 /// How long a resume credential stays good.
 pub const RESUME_TTL_MS: Millis = 12 * 3600 * 1000;
+/// How often expired credentials are swept out.
+const PRUNE_EVERY_MS: Millis = 60_000;
 
-/// What a credential stands for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ResumeEntry {
-    pub room: String,
-    pub entrant: Entrant,
-    pub expires_at: Millis,
-}
-
-#[derive(Debug, Default)]
 pub struct ResumeStore {
-    entries: Mutex<Entries>,
-}
-
-#[derive(Debug, Default)]
-struct Entries {
-    by_hash: HashMap<[u8; 32], ResumeEntry>,
-    next_prune: Millis,
+    store: Arc<dyn Store>,
+    next_prune: AtomicU64,
 }
 
 fn hash(credential: &[u8]) -> [u8; 32] {
@@ -40,55 +29,67 @@ fn hash(credential: &[u8]) -> [u8; 32] {
 }
 
 impl ResumeStore {
-    /// Make a new credential for this entrant in this room.
-    pub fn issue(&self, room: &str, entrant: &Entrant, now: Millis) -> String {
+    pub fn new(store: Arc<dyn Store>) -> ResumeStore {
+        ResumeStore {
+            store,
+            next_prune: AtomicU64::new(0),
+        }
+    }
+
+    /// Make and store a new credential for this entrant in this room.
+    pub fn issue(&self, room: &str, entrant: &Entrant, now: Millis) -> Result<String, StoreError> {
+        self.prune(now);
         let mut bytes = [0u8; 32];
         rand::Rng::fill(&mut rand::rng(), &mut bytes);
         let credential = URL_SAFE_NO_PAD.encode(bytes);
-        let mut entries = lock(&self.entries);
-        entries.prune(now);
-        entries.by_hash.insert(
-            hash(credential.as_bytes()),
-            ResumeEntry {
+        self.store.put_resume(
+            &hash(credential.as_bytes()),
+            &ResumeEntry {
                 room: room.to_string(),
                 entrant: entrant.clone(),
                 expires_at: now.saturating_add(RESUME_TTL_MS),
             },
-        );
-        credential
+        )?;
+        Ok(credential)
     }
 
     /// What a credential stands for, if it is known and unexpired.
     pub fn redeem(&self, credential: &str, now: Millis) -> Result<ResumeEntry, ErrorCode> {
-        let entries = lock(&self.entries);
-        match entries.by_hash.get(&hash(credential.as_bytes())) {
-            Some(e) if e.expires_at > now => Ok(e.clone()),
-            _ => Err(ErrorCode::ResumeInvalid),
+        match self.store.resume(&hash(credential.as_bytes()), now) {
+            Ok(Some(entry)) => Ok(entry),
+            Ok(None) => Err(ErrorCode::ResumeInvalid),
+            Err(e) => {
+                tracing::error!(error = %e, "could not look up a resume credential");
+                Err(ErrorCode::Internal)
+            }
         }
     }
 
-    pub fn len(&self) -> usize {
-        lock(&self.entries).by_hash.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-impl Entries {
-    fn prune(&mut self, now: Millis) {
-        if now < self.next_prune {
+    fn prune(&self, now: Millis) {
+        let due = self.next_prune.load(Ordering::Relaxed);
+        if now < due
+            || self
+                .next_prune
+                .compare_exchange(
+                    due,
+                    now.saturating_add(PRUNE_EVERY_MS),
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                )
+                .is_err()
+        {
             return;
         }
-        self.by_hash.retain(|_, e| e.expires_at > now);
-        self.next_prune = now.saturating_add(60_000);
+        if let Err(e) = self.store.prune_resume(now) {
+            tracing::warn!(error = %e, "could not prune expired resume credentials");
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::SqliteStore;
     use podium_protocol::Role;
 
     fn entrant() -> Entrant {
@@ -103,19 +104,21 @@ mod tests {
     }
 
     #[test]
-    fn credentials_redeem_until_they_expire() {
-        let store = ResumeStore::default();
-        let c = store.issue("r", &entrant(), 1000);
+    fn credentials_redeem_until_they_expire_and_only_their_hash_is_kept() {
+        let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+        let resume = ResumeStore::new(store.clone());
+        let c = resume.issue("r", &entrant(), 1000).unwrap();
         assert_eq!(c.len(), 43);
-        let e = store.redeem(&c, 2000);
+        let e = resume.redeem(&c, 2000);
         assert_eq!(e.map(|e| e.entrant), Ok(entrant()));
         assert_eq!(
-            store.redeem(&c, 1000 + RESUME_TTL_MS),
+            resume.redeem(&c, 1000 + RESUME_TTL_MS),
             Err(ErrorCode::ResumeInvalid)
         );
         assert_eq!(
-            store.redeem("nonsense", 2000),
+            resume.redeem("nonsense", 2000),
             Err(ErrorCode::ResumeInvalid)
         );
+        assert!(store.resume(&hash(c.as_bytes()), 2000).unwrap().is_some());
     }
 }

@@ -22,7 +22,7 @@ pub fn admit(state: &AppState, auth: HelloAuth, mobile: bool) -> Result<Admissio
             let config = RoomConfig {
                 title: claims.room_title.clone(),
                 stage_mode: claims.stage_mode.unwrap_or_default(),
-                ..RoomConfig::default()
+                ..room_config(state)
             };
             Ok(Admission {
                 entrant: Entrant {
@@ -53,7 +53,7 @@ pub fn admit(state: &AppState, auth: HelloAuth, mobile: bool) -> Result<Admissio
                     via_link: Some(claims.jti),
                 },
                 room: claims.room,
-                config: RoomConfig::default(),
+                config: room_config(state),
             })
         }
         HelloAuth::Resume { credential } => {
@@ -64,9 +64,17 @@ pub fn admit(state: &AppState, auth: HelloAuth, mobile: bool) -> Result<Admissio
                     mobile,
                     ..entry.entrant
                 },
-                config: RoomConfig::default(),
+                config: room_config(state),
             })
         }
+    }
+}
+
+/// How a room is set up if this connection is the first it ever had (a stored room keeps its own).
+fn room_config(state: &AppState) -> RoomConfig {
+    RoomConfig {
+        grace: u64::try_from(state.config.grace.as_millis()).unwrap_or(u64::MAX),
+        ..RoomConfig::default()
     }
 }
 

@@ -2,6 +2,8 @@
 //! ephemeral loopback port, mint tokens, and drive WebSocket clients.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod media;
+
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -62,12 +64,19 @@ impl Server {
         Server::start_with(mode, "serve", &[])
     }
 
+    /// Unless `args` name a `--data`, the server keeps its state in memory only.
     pub fn start_with(mode: StageMode, command: &str, args: &[&str]) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_podium-server"));
         cmd.arg(command)
             .args(["--listen", "127.0.0.1:0", "--secret", SECRET])
-            .args(args)
-            .env_remove("PODIUM_SECRET")
+            .args(["--media-udp", "127.0.0.1:0"])
+            .args(args);
+        if !args.contains(&"--data") {
+            cmd.args(["--data", ":memory:"]);
+        }
+        cmd.env_remove("PODIUM_SECRET")
+            .env_remove("PODIUM_DATA")
+            .env_remove("PODIUM_GRACE_SECS")
             .env_remove("PODIUM_ALLOWED_ORIGINS")
             .env_remove("PODIUM_STATIC_DIR")
             .env(
@@ -132,6 +141,12 @@ impl Server {
             .status()
             .expect("kill");
         assert!(status.success());
+    }
+
+    /// SIGKILL the process (no goodbye to anyone) and reap it.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("kill");
+        self.child.wait().expect("wait");
     }
 
     /// Wait for the process to exit.
@@ -202,6 +217,8 @@ pub struct Client {
     /// From the welcome.
     pub snapshot: Option<Snapshot>,
     pub resume: Option<String>,
+    /// From the welcome.
+    pub ice_servers: Vec<podium_protocol::IceServer>,
 }
 
 impl Client {
@@ -216,6 +233,7 @@ impl Client {
             closed: false,
             snapshot: None,
             resume: None,
+            ice_servers: Vec::new(),
         }
     }
 
@@ -232,6 +250,7 @@ impl Client {
                 closed: false,
                 snapshot: None,
                 resume: None,
+                ice_servers: Vec::new(),
             }),
             Err(e) => Err(e.to_string()),
         }
@@ -266,10 +285,12 @@ impl Client {
                 protocol,
                 resume,
                 snapshot,
+                ice_servers,
             } => {
                 assert_eq!(protocol, PROTOCOL_VERSION);
                 assert!(!resume.is_empty());
                 self.resume = Some(resume);
+                self.ice_servers = ice_servers;
                 self.snapshot = Some(*snapshot.clone());
                 *snapshot
             }

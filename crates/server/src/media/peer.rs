@@ -1,0 +1,393 @@
+//! One client's peer connection: its `Rtc`, the tracks it sends us, the tracks we send it, and
+//! the offers the server makes to it.
+
+use std::time::{Duration, Instant};
+
+use podium_protocol::{MediaKind, MediaTrack, ParticipantId, SendTrack, ServerMsg};
+use podium_room::ConnId;
+use str0m::change::SdpPendingOffer;
+use str0m::media::{Direction, KeyframeRequestKind, MediaData, Mid, Rid};
+use str0m::Rtc;
+use tokio::sync::mpsc;
+
+use super::RoomKey;
+use crate::room_actor::{encode, Outbound};
+
+/// Shortest time between two keyframe requests to one publisher's track.
+const KEYFRAME_THROTTLE: Duration = Duration::from_millis(500);
+/// A simulcast layer not seen for this long is taken as gone.
+const LAYER_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A track this peer sends us.
+#[derive(Debug)]
+pub struct TrackIn {
+    pub mid: Mid,
+    pub kind: MediaKind,
+    /// Simulcast layers seen, with when each was last seen.
+    pub layers: Vec<(Rid, Instant)>,
+    pub last_keyframe_request: Option<Instant>,
+}
+
+impl TrackIn {
+    /// The layer a subscriber should get: the best for a desktop, the lowest for a phone,
+    /// among those arriving now. `None` when the track is not simulcast.
+    pub fn target_layer(&self, now: Instant, low: bool) -> Option<Rid> {
+        let live = self
+            .layers
+            .iter()
+            .filter(|(_, seen)| now.saturating_duration_since(*seen) < LAYER_TIMEOUT)
+            .map(|(rid, _)| *rid);
+        if low {
+            live.min_by_key(layer_rank)
+        } else {
+            live.max_by_key(layer_rank)
+        }
+    }
+
+    pub fn saw_layer(&mut self, rid: Rid, now: Instant) {
+        match self.layers.iter_mut().find(|(r, _)| *r == rid) {
+            Some(entry) => entry.1 = now,
+            None => self.layers.push((rid, now)),
+        }
+    }
+}
+
+/// Higher is better. Publishers name their layers `h`, `m` and `l` (see docs/protocol.md);
+/// other names rank in the middle.
+fn layer_rank(rid: &Rid) -> u8 {
+    match &**rid {
+        "h" | "f" => 3,
+        "m" => 2,
+        "l" | "q" => 0,
+        _ => 1,
+    }
+}
+
+/// Where an outgoing track's media comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Source {
+    pub conn: ConnId,
+    pub mid: Mid,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutState {
+    /// To be added in the next offer.
+    ToOpen,
+    /// Offered; forwarding starts once the client answers.
+    Negotiating(Mid),
+    Open(Mid),
+    /// To be stopped in the next offer (nothing is written to it any more).
+    ToStop(Mid),
+    NegotiatingStop(Mid),
+}
+
+/// A track we send this peer: someone else's media.
+#[derive(Debug)]
+pub struct TrackOut {
+    pub source: Source,
+    pub participant: ParticipantId,
+    pub kind: MediaKind,
+    pub state: OutState,
+    /// The simulcast layer being forwarded.
+    pub layer: Option<Rid>,
+}
+
+impl TrackOut {
+    pub fn mid(&self) -> Option<Mid> {
+        match self.state {
+            OutState::ToOpen => None,
+            OutState::Negotiating(m)
+            | OutState::Open(m)
+            | OutState::ToStop(m)
+            | OutState::NegotiatingStop(m) => Some(m),
+        }
+    }
+
+    /// Offered or open: the client should know whose it is.
+    pub fn listed(&self) -> bool {
+        matches!(self.state, OutState::Negotiating(_) | OutState::Open(_))
+    }
+
+    /// Wanted: not on its way out.
+    pub fn live(&self) -> bool {
+        !matches!(
+            self.state,
+            OutState::ToStop(_) | OutState::NegotiatingStop(_)
+        )
+    }
+}
+
+pub struct Peer {
+    pub conn: ConnId,
+    pub room: RoomKey,
+    pub participant: ParticipantId,
+    pub mobile: bool,
+    outbox: mpsc::Sender<Outbound>,
+    pub rtc: Rtc,
+    /// What the client said its sending m-lines carry.
+    declared: Vec<SendTrack>,
+    pub tracks_in: Vec<TrackIn>,
+    pub tracks_out: Vec<TrackOut>,
+    /// The server's offer waiting for the client's answer.
+    pending: Option<SdpPendingOffer>,
+    /// When the `Rtc` next wants a timeout input.
+    pub timeout: Instant,
+    /// A client offer was accepted: there is a session to renegotiate.
+    pub negotiated: bool,
+}
+
+impl Peer {
+    pub fn new(
+        conn: ConnId,
+        room: RoomKey,
+        participant: ParticipantId,
+        mobile: bool,
+        outbox: mpsc::Sender<Outbound>,
+        rtc: Rtc,
+        now: Instant,
+    ) -> Peer {
+        Peer {
+            conn,
+            room,
+            participant,
+            mobile,
+            outbox,
+            rtc,
+            declared: Vec::new(),
+            tracks_in: Vec::new(),
+            tracks_out: Vec::new(),
+            pending: None,
+            timeout: now,
+            negotiated: false,
+        }
+    }
+
+    /// Queue a frame to this peer's session; a full queue drops it (the room drops stalled
+    /// sessions on its own).
+    pub fn tell(&self, msg: &ServerMsg) {
+        if let Some(bytes) = encode(msg) {
+            if self.outbox.try_send(Outbound::Frame(bytes)).is_err() {
+                tracing::debug!(
+                    conn = self.conn,
+                    "session queue full or gone: media frame dropped"
+                );
+            }
+        }
+    }
+
+    pub fn refuse(&self, command: &str) {
+        if let Some(bytes) = encode(&ServerMsg::error(
+            podium_protocol::ErrorCode::MediaRefused,
+            Some(command),
+        )) {
+            let _ = self.outbox.try_send(Outbound::Refusal(bytes));
+        }
+    }
+
+    pub fn set_declared(&mut self, tracks: Vec<SendTrack>) {
+        self.declared = tracks;
+    }
+
+    /// The client's offer took effect: any offer of ours is void (its tracks go back to be
+    /// offered again), and the answer goes out.
+    pub fn accepted_offer(&mut self, answer: String) {
+        self.negotiated = true;
+        if self.pending.take().is_some() {
+            for t in &mut self.tracks_out {
+                match t.state {
+                    OutState::Negotiating(_) => t.state = OutState::ToOpen,
+                    OutState::NegotiatingStop(m) => t.state = OutState::ToStop(m),
+                    _ => {}
+                }
+            }
+        }
+        self.tell(&ServerMsg::MediaAnswer { sdp: answer });
+    }
+
+    /// The client answered our offer. Returns the tracks that just opened, or `None` when no
+    /// offer was waiting (an answer to an offer the client's own offer superseded).
+    pub fn accept_answer(&mut self, sdp: &str) -> Option<Result<Vec<Source>, String>> {
+        let pending = self.pending.take()?;
+        let answer = match str0m::change::SdpAnswer::from_sdp_string(sdp) {
+            Ok(a) => a,
+            Err(e) => return Some(Err(e.to_string())),
+        };
+        if let Err(e) = self.rtc.sdp_api().accept_answer(pending, answer) {
+            return Some(Err(e.to_string()));
+        }
+        let mut opened = Vec::new();
+        for t in &mut self.tracks_out {
+            if let OutState::Negotiating(m) = t.state {
+                t.state = OutState::Open(m);
+                opened.push(t.source);
+            }
+        }
+        self.tracks_out
+            .retain(|t| !matches!(t.state, OutState::NegotiatingStop(_)));
+        Some(Ok(opened))
+    }
+
+    /// A media line appeared or changed direction: keep the incoming tracks in step. True when
+    /// the set of incoming tracks changed.
+    pub fn media_line(&mut self, mid: Mid, kind: str0m::media::MediaKind, dir: Direction) -> bool {
+        let known = self.tracks_in.iter().position(|t| t.mid == mid);
+        match (dir.is_receiving(), known) {
+            (true, None) => {
+                let kind = match kind {
+                    str0m::media::MediaKind::Audio => MediaKind::Audio,
+                    str0m::media::MediaKind::Video => {
+                        let declared = self
+                            .declared
+                            .iter()
+                            .find(|t| t.mid == mid.to_string())
+                            .map(|t| t.kind);
+                        if declared == Some(MediaKind::Screen) {
+                            MediaKind::Screen
+                        } else {
+                            MediaKind::Video
+                        }
+                    }
+                };
+                self.tracks_in.push(TrackIn {
+                    mid,
+                    kind,
+                    layers: Vec::new(),
+                    last_keyframe_request: None,
+                });
+                true
+            }
+            (false, Some(i)) => {
+                self.tracks_in.remove(i);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Ask this peer for a keyframe on one of its tracks, at most every [`KEYFRAME_THROTTLE`].
+    pub fn request_keyframe(&mut self, mid: Mid, rid: Option<Rid>, now: Instant) {
+        let Some(track) = self.tracks_in.iter_mut().find(|t| t.mid == mid) else {
+            return;
+        };
+        if track.kind == MediaKind::Audio {
+            return;
+        }
+        if track
+            .last_keyframe_request
+            .is_some_and(|at| now.saturating_duration_since(at) < KEYFRAME_THROTTLE)
+        {
+            return;
+        }
+        track.last_keyframe_request = Some(now);
+        if let Some(mut writer) = self.rtc.writer(mid) {
+            if let Err(e) = writer.request_keyframe(rid, KeyframeRequestKind::Pli) {
+                tracing::debug!(conn = self.conn, error = ?e, "keyframe request failed");
+            }
+        }
+    }
+
+    /// Write a publisher's media to the outgoing track it feeds, choosing the simulcast layer.
+    /// Returns a layer to ask the publisher a keyframe for, when this subscriber waits for one.
+    pub fn forward(
+        &mut self,
+        source: Source,
+        target: Option<Rid>,
+        data: &MediaData,
+    ) -> Option<Option<Rid>> {
+        let track = self
+            .tracks_out
+            .iter_mut()
+            .find(|t| t.source == source && matches!(t.state, OutState::Open(_)))?;
+        let mid = track.mid()?;
+        let mut want_keyframe = None;
+        if data.rid.is_some() {
+            // Switch layers only on a keyframe of the wanted one, so the decoder never breaks.
+            if track.layer != target {
+                if data.rid == target && data.is_keyframe() {
+                    track.layer = target;
+                } else {
+                    want_keyframe = Some(target);
+                }
+            }
+            if data.rid != track.layer {
+                return want_keyframe;
+            }
+        }
+        let writer = self.rtc.writer(mid)?;
+        let pt = writer.match_params(data.params)?;
+        if let Err(e) = writer.write(pt, data.network_time, data.time, data.data.clone()) {
+            tracing::debug!(conn = self.conn, error = ?e, "could not forward media");
+        }
+        want_keyframe
+    }
+
+    /// Offer the client what changed in the tracks we send it, unless an offer is already out.
+    pub fn negotiate(&mut self) {
+        if self.pending.is_some() || !self.negotiated {
+            return;
+        }
+        let mut change = self.rtc.sdp_api();
+        for t in &mut self.tracks_out {
+            match t.state {
+                OutState::ToOpen => {
+                    let kind = match t.kind {
+                        MediaKind::Audio => str0m::media::MediaKind::Audio,
+                        MediaKind::Video | MediaKind::Screen => str0m::media::MediaKind::Video,
+                    };
+                    let stream = format!("participant-{}", t.participant);
+                    let track = format!("{}-{}", kind_name(t.kind), t.participant);
+                    let mid = change.add_media(
+                        kind,
+                        Direction::SendOnly,
+                        Some(stream),
+                        Some(track),
+                        None,
+                    );
+                    t.state = OutState::Negotiating(mid);
+                }
+                OutState::ToStop(mid) => {
+                    change.stop_media(mid);
+                    t.state = OutState::NegotiatingStop(mid);
+                }
+                _ => {}
+            }
+        }
+        if !change.has_changes() {
+            return;
+        }
+        let Some((offer, pending)) = change.apply() else {
+            return;
+        };
+        self.pending = Some(pending);
+        self.tell(&ServerMsg::MediaTracks {
+            tracks: self.track_list(),
+        });
+        self.tell(&ServerMsg::MediaOffer {
+            sdp: offer.to_sdp_string(),
+        });
+    }
+
+    /// Whose media each offered or open outgoing track carries.
+    pub fn track_list(&self) -> Vec<MediaTrack> {
+        self.tracks_out
+            .iter()
+            .filter(|t| t.listed())
+            .filter_map(|t| {
+                Some(MediaTrack {
+                    mid: t.mid()?.to_string(),
+                    participant: t.participant,
+                    kind: t.kind,
+                })
+            })
+            .collect()
+    }
+}
+
+fn kind_name(kind: MediaKind) -> &'static str {
+    match kind {
+        MediaKind::Audio => "audio",
+        MediaKind::Video => "video",
+        MediaKind::Screen => "screen",
+    }
+}

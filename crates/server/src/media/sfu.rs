@@ -1,0 +1,484 @@
+//! Every peer and every room's forwarding table, and the routing between them. No sockets
+//! here: transmits are handed to the caller's `send`, time comes in as an argument.
+
+use std::collections::{BTreeSet, HashMap};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use podium_protocol::{MediaKind, ParticipantId, SendTrack};
+use podium_room::rules::Forwarding;
+use podium_room::ConnId;
+use str0m::change::SdpOffer;
+use str0m::config::CryptoProvider;
+use str0m::media::{KeyframeRequest, MediaData};
+use str0m::net::{Protocol, Receive, Transmit};
+use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
+
+use super::peer::{OutState, Peer, Source, TrackOut};
+use super::{RoomKey, ToMedia};
+
+/// One room's media: who may be forwarded, and whose peers are here.
+#[derive(Default)]
+struct RoomMedia {
+    allowed: HashMap<ParticipantId, Forwarding>,
+    peers: BTreeSet<ConnId>,
+}
+
+impl RoomMedia {
+    fn allows(&self, participant: ParticipantId, kind: MediaKind) -> bool {
+        self.allowed.get(&participant).is_some_and(|f| match kind {
+            MediaKind::Audio => f.audio,
+            MediaKind::Video => f.video,
+            MediaKind::Screen => f.screen,
+        })
+    }
+}
+
+/// What one peer's output asks of the others.
+enum Propagated {
+    Media(ConnId, Box<MediaData>),
+    KeyframeRequest(ConnId, KeyframeRequest),
+    /// The peer's incoming tracks changed: its room's outgoing tracks need another look.
+    TracksChanged(RoomKey),
+}
+
+pub struct Sfu {
+    /// The host candidate every peer is given; also the destination of what the socket reads.
+    candidate: SocketAddr,
+    crypto: Arc<CryptoProvider>,
+    peers: HashMap<ConnId, Peer>,
+    /// Which peer a remote address last reached, so most datagrams skip the search.
+    by_addr: HashMap<SocketAddr, ConnId>,
+    rooms: HashMap<RoomKey, RoomMedia>,
+    /// Rooms whose outgoing tracks must be reconciled with what may be forwarded.
+    dirty: BTreeSet<RoomKey>,
+    queue: Vec<Propagated>,
+}
+
+impl Sfu {
+    pub fn new(candidate: SocketAddr) -> Sfu {
+        Sfu {
+            candidate,
+            crypto: Arc::new(str0m::crypto::from_feature_flags()),
+            peers: HashMap::new(),
+            by_addr: HashMap::new(),
+            rooms: HashMap::new(),
+            dirty: BTreeSet::new(),
+            queue: Vec::new(),
+        }
+    }
+
+    pub fn peer_count(&self) -> usize {
+        self.peers.len()
+    }
+
+    /// Carry out one message from the rest of the server.
+    pub fn command(&mut self, msg: ToMedia, now: Instant) {
+        match msg {
+            ToMedia::Offer {
+                conn,
+                room,
+                participant,
+                mobile,
+                outbox,
+                sdp,
+                tracks,
+            } => {
+                if !self.peers.contains_key(&conn) {
+                    let mut rtc = Rtc::builder()
+                        .set_crypto_provider(self.crypto.clone())
+                        .build(now);
+                    // The one host candidate every peer is given: the shared UDP socket.
+                    match Candidate::host(self.candidate, "udp") {
+                        Ok(c) => {
+                            rtc.add_local_candidate(c);
+                        }
+                        Err(e) => tracing::error!(error = ?e, "no host candidate"),
+                    }
+                    let peer = Peer::new(conn, room.clone(), participant, mobile, outbox, rtc, now);
+                    self.rooms.entry(room).or_default().peers.insert(conn);
+                    self.peers.insert(conn, peer);
+                }
+                self.offer(conn, &sdp, tracks);
+            }
+            ToMedia::Answer { conn, sdp } => self.answer(conn, &sdp, now),
+            ToMedia::Candidate { conn, candidate } => {
+                let Some(peer) = self.peers.get_mut(&conn) else {
+                    return;
+                };
+                let line = candidate.trim();
+                let line = line.strip_prefix("a=").unwrap_or(line);
+                if line.is_empty() {
+                    // The end-of-candidates marker.
+                    return;
+                }
+                match Candidate::from_sdp_string(line) {
+                    Ok(c) => peer.rtc.add_remote_candidate(c),
+                    Err(e) => tracing::debug!(conn, error = ?e, "unusable ICE candidate"),
+                }
+            }
+            ToMedia::Forward {
+                room,
+                participant,
+                forwarding,
+            } => {
+                let entry = self.rooms.entry(room.clone()).or_default();
+                if forwarding == Forwarding::NONE {
+                    entry.allowed.remove(&participant);
+                } else {
+                    entry.allowed.insert(participant, forwarding);
+                }
+                tracing::debug!(room = %room, participant, ?forwarding, "forwarding");
+                self.dirty.insert(room.clone());
+                self.forget_room_if_empty(&room);
+            }
+            ToMedia::Close { conn } => self.remove_peer(conn),
+        }
+    }
+
+    fn offer(&mut self, conn: ConnId, sdp: &str, tracks: Vec<SendTrack>) {
+        let Some(peer) = self.peers.get_mut(&conn) else {
+            return;
+        };
+        let offer = match SdpOffer::from_sdp_string(sdp) {
+            Ok(o) => o,
+            Err(e) => {
+                tracing::info!(conn, error = %e, "unreadable media offer");
+                peer.refuse("media_offer");
+                if !peer.negotiated {
+                    self.remove_peer(conn);
+                }
+                return;
+            }
+        };
+        peer.set_declared(tracks);
+        match peer.rtc.sdp_api().accept_offer(offer) {
+            Ok(answer) => {
+                if !peer.rtc.is_alive() {
+                    return;
+                }
+                peer.accepted_offer(answer.to_sdp_string());
+                let room = peer.room.clone();
+                self.dirty.insert(room);
+            }
+            Err(e) => {
+                tracing::info!(conn, error = %e, "media offer refused");
+                peer.refuse("media_offer");
+                if !peer.negotiated {
+                    self.remove_peer(conn);
+                }
+            }
+        }
+    }
+
+    fn answer(&mut self, conn: ConnId, sdp: &str, now: Instant) {
+        let Some(peer) = self.peers.get_mut(&conn) else {
+            return;
+        };
+        match peer.accept_answer(sdp) {
+            None => tracing::debug!(conn, "media answer without an offer waiting: ignored"),
+            Some(Err(e)) => {
+                tracing::info!(conn, error = %e, "media answer refused");
+                peer.refuse("media_answer");
+            }
+            Some(Ok(opened)) => {
+                // A new subscriber needs a keyframe to start decoding.
+                let room = peer.room.clone();
+                let low = peer.mobile;
+                let wanted: Vec<(Source, Option<str0m::media::Rid>)> = opened
+                    .into_iter()
+                    .map(|source| {
+                        let rid = self
+                            .peers
+                            .get(&source.conn)
+                            .and_then(|p| p.tracks_in.iter().find(|t| t.mid == source.mid))
+                            .and_then(|t| t.target_layer(now, low));
+                        (source, rid)
+                    })
+                    .collect();
+                for (source, rid) in wanted {
+                    if let Some(publisher) = self.peers.get_mut(&source.conn) {
+                        publisher.request_keyframe(source.mid, rid, now);
+                    }
+                }
+                self.dirty.insert(room);
+            }
+        }
+    }
+
+    fn remove_peer(&mut self, conn: ConnId) {
+        let Some(mut peer) = self.peers.remove(&conn) else {
+            return;
+        };
+        peer.rtc.disconnect();
+        self.by_addr.retain(|_, c| *c != conn);
+        tracing::debug!(conn, participant = peer.participant, "peer closed");
+        if let Some(room) = self.rooms.get_mut(&peer.room) {
+            room.peers.remove(&conn);
+        }
+        self.dirty.insert(peer.room.clone());
+        self.forget_room_if_empty(&peer.room);
+    }
+
+    fn forget_room_if_empty(&mut self, room: &RoomKey) {
+        if self
+            .rooms
+            .get(room)
+            .is_some_and(|r| r.peers.is_empty() && r.allowed.is_empty())
+        {
+            self.rooms.remove(room);
+            self.dirty.remove(room);
+        }
+    }
+
+    /// Make every subscriber's outgoing tracks match what may be forwarded in its room, and
+    /// offer the changes.
+    fn reconcile(&mut self, room_key: &RoomKey) {
+        let Some(room) = self.rooms.get(room_key) else {
+            return;
+        };
+        // Every forwardable track in the room: (source, participant, kind).
+        let mut wanted = Vec::new();
+        for conn in &room.peers {
+            let Some(p) = self.peers.get(conn) else {
+                continue;
+            };
+            for t in &p.tracks_in {
+                if room.allows(p.participant, t.kind) {
+                    wanted.push((
+                        Source {
+                            conn: *conn,
+                            mid: t.mid,
+                        },
+                        p.participant,
+                        t.kind,
+                    ));
+                }
+            }
+        }
+        for conn in &room.peers {
+            let Some(sub) = self.peers.get_mut(conn) else {
+                continue;
+            };
+            for t in &mut sub.tracks_out {
+                let keep = wanted.iter().any(|(s, _, _)| *s == t.source);
+                match (keep, t.state) {
+                    (false, OutState::Open(m)) => t.state = OutState::ToStop(m),
+                    (true, OutState::ToStop(m)) => t.state = OutState::Open(m),
+                    _ => {}
+                }
+            }
+            sub.tracks_out.retain(|t| {
+                t.state != OutState::ToOpen || wanted.iter().any(|(s, _, _)| *s == t.source)
+            });
+            for (source, participant, kind) in &wanted {
+                if source.conn == *conn {
+                    continue;
+                }
+                if !sub
+                    .tracks_out
+                    .iter()
+                    .any(|t| t.source == *source && t.live())
+                {
+                    sub.tracks_out.push(TrackOut {
+                        source: *source,
+                        participant: *participant,
+                        kind: *kind,
+                        state: OutState::ToOpen,
+                        layer: None,
+                    });
+                }
+            }
+            sub.negotiate();
+        }
+    }
+
+    /// A datagram from the socket: to the peer that accepts it.
+    pub fn receive(&mut self, now: Instant, source: SocketAddr, data: &[u8]) {
+        let Ok(contents) = data.try_into() else {
+            return;
+        };
+        let input = Input::Receive(
+            now,
+            Receive {
+                proto: Protocol::Udp,
+                source,
+                destination: self.candidate,
+                contents,
+            },
+        );
+        let known = self
+            .by_addr
+            .get(&source)
+            .filter(|conn| self.peers.get(conn).is_some_and(|p| p.rtc.accepts(&input)))
+            .copied();
+        let conn = match known {
+            Some(conn) => conn,
+            None => {
+                let Some(peer) = self.peers.values().find(|p| p.rtc.accepts(&input)) else {
+                    tracing::trace!(%source, "datagram for no peer");
+                    return;
+                };
+                self.by_addr.insert(source, peer.conn);
+                peer.conn
+            }
+        };
+        let Some(peer) = self.peers.get_mut(&conn) else {
+            return;
+        };
+        if let Err(e) = peer.rtc.handle_input(input) {
+            tracing::debug!(conn = peer.conn, error = ?e, "peer failed");
+            peer.rtc.disconnect();
+        }
+    }
+
+    /// Let time pass for every peer that asked for it.
+    pub fn timeout(&mut self, now: Instant) {
+        for peer in self.peers.values_mut() {
+            if peer.timeout <= now && peer.rtc.is_alive() {
+                if let Err(e) = peer.rtc.handle_input(Input::Timeout(now)) {
+                    tracing::debug!(conn = peer.conn, error = ?e, "peer failed");
+                    peer.rtc.disconnect();
+                }
+            }
+        }
+    }
+
+    /// Drain every peer's output until nothing is left to do; returns when the next timeout is.
+    pub fn poll(&mut self, now: Instant, send: &mut impl FnMut(&Transmit)) -> Instant {
+        let mut next = now + std::time::Duration::from_millis(100);
+        loop {
+            for room in std::mem::take(&mut self.dirty) {
+                self.reconcile(&room);
+            }
+            let mut dead = Vec::new();
+            for peer in self.peers.values_mut() {
+                loop {
+                    if !peer.rtc.is_alive() {
+                        dead.push(peer.conn);
+                        break;
+                    }
+                    match peer.rtc.poll_output() {
+                        Ok(Output::Timeout(t)) => {
+                            peer.timeout = t;
+                            next = next.min(t);
+                            break;
+                        }
+                        Ok(Output::Transmit(t)) => send(&t),
+                        Ok(Output::Event(e)) => on_event(peer, e, &mut self.queue),
+                        Err(e) => {
+                            tracing::debug!(conn = peer.conn, error = ?e, "peer failed");
+                            peer.rtc.disconnect();
+                        }
+                    }
+                }
+            }
+            for conn in dead {
+                self.remove_peer(conn);
+            }
+            if self.queue.is_empty() && self.dirty.is_empty() {
+                return next;
+            }
+            for item in std::mem::take(&mut self.queue) {
+                self.propagate(item, now);
+            }
+        }
+    }
+
+    fn propagate(&mut self, item: Propagated, now: Instant) {
+        match item {
+            Propagated::TracksChanged(room) => {
+                self.dirty.insert(room);
+            }
+            Propagated::Media(from, data) => self.forward(from, &data, now),
+            Propagated::KeyframeRequest(from, req) => {
+                // A subscriber lost the picture: ask the track's publisher.
+                let Some(sub) = self.peers.get(&from) else {
+                    return;
+                };
+                let Some(track) = sub.tracks_out.iter().find(|t| t.mid() == Some(req.mid)) else {
+                    return;
+                };
+                let (source, layer) = (track.source, track.layer);
+                if let Some(publisher) = self.peers.get_mut(&source.conn) {
+                    publisher.request_keyframe(source.mid, layer, now);
+                }
+            }
+        }
+    }
+
+    /// One publisher's media to every subscriber in its room, if the room allows it.
+    fn forward(&mut self, from: ConnId, data: &MediaData, now: Instant) {
+        let Some(publisher) = self.peers.get_mut(&from) else {
+            return;
+        };
+        let Some(track) = publisher.tracks_in.iter_mut().find(|t| t.mid == data.mid) else {
+            return;
+        };
+        if let Some(rid) = data.rid {
+            track.saw_layer(rid, now);
+        }
+        let kind = track.kind;
+        let (high, low) = (
+            track.target_layer(now, false),
+            track.target_layer(now, true),
+        );
+        let Some(room) = self.rooms.get(&publisher.room) else {
+            return;
+        };
+        if !room.allows(publisher.participant, kind) {
+            // Not on stage, or this source is off: dropped, never forwarded.
+            return;
+        }
+        let source = Source {
+            conn: from,
+            mid: data.mid,
+        };
+        let mut keyframes = Vec::new();
+        for conn in &room.peers {
+            if *conn == from {
+                continue;
+            }
+            let Some(sub) = self.peers.get_mut(conn) else {
+                continue;
+            };
+            let target = if sub.mobile { low } else { high };
+            if let Some(rid) = sub.forward(source, target, data) {
+                keyframes.push(rid);
+            }
+        }
+        if let Some(publisher) = self.peers.get_mut(&from) {
+            for rid in keyframes {
+                publisher.request_keyframe(data.mid, rid, now);
+            }
+        }
+    }
+}
+
+/// What one event from a peer's `Rtc` means for the SFU.
+fn on_event(peer: &mut Peer, event: Event, queue: &mut Vec<Propagated>) {
+    match event {
+        Event::IceConnectionStateChange(state) => {
+            tracing::debug!(conn = peer.conn, ?state, "ICE");
+            if state == IceConnectionState::Disconnected {
+                peer.rtc.disconnect();
+            }
+        }
+        Event::Connected => tracing::debug!(conn = peer.conn, "peer connected"),
+        Event::MediaAdded(m) if peer.media_line(m.mid, m.kind, m.direction) => {
+            queue.push(Propagated::TracksChanged(peer.room.clone()));
+        }
+        Event::MediaChanged(m) => {
+            let kind = peer.rtc.media(m.mid).map(|media| media.kind());
+            if let Some(kind) = kind {
+                if peer.media_line(m.mid, kind, m.direction) {
+                    queue.push(Propagated::TracksChanged(peer.room.clone()));
+                }
+            }
+        }
+        Event::MediaData(data) => queue.push(Propagated::Media(peer.conn, Box::new(data))),
+        Event::KeyframeRequest(req) => queue.push(Propagated::KeyframeRequest(peer.conn, req)),
+        _ => {}
+    }
+}

@@ -1,0 +1,314 @@
+//! Durable state behind one narrow interface, so that a second backend (PostgreSQL, for several
+//! server nodes) can be added without touching the room rules or the rest of the server.
+//!
+//! What is kept (see `docs/storage.md`):
+//! - **rooms**: each room's [`RoomConfig`], fixed when the room is first opened;
+//! - **the input log**: every [`Input`] that changed a room, numbered and timed, in order. The
+//!   room is deterministic, so replaying its log rebuilds it exactly (chat, polls and answers,
+//!   stage mode, seats, hands, invitation links, removals);
+//! - **used token ids** (`iss`, `jti`) until their token would have expired anyway;
+//! - **resume credentials**, by the SHA-256 of the credential only.
+//!
+//! The trait speaks in the server's own types; a backend turns them into rows. Rooms and inputs
+//! are stored as JSON text (see [`encode`] and [`decode`]), so every backend reads every other's.
+
+mod sqlite;
+
+use std::fmt;
+
+use podium_protocol::Millis;
+use podium_room::{Entrant, Input, RoomConfig};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+pub use sqlite::SqliteStore;
+
+/// The file name used when `--data` names a directory.
+pub const DEFAULT_FILE: &str = "podium.db";
+
+/// A failed store operation: what was attempted and why it failed. Carries no backend types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreError(String);
+
+impl StoreError {
+    pub fn new(what: impl fmt::Display) -> StoreError {
+        StoreError(what.to_string())
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// One input of a room's log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedInput {
+    /// Its place in the room's log: 1, 2, 3 … with no gaps.
+    pub n: u64,
+    /// The time the room was given with it.
+    pub at: Millis,
+    pub input: Input,
+}
+
+/// A room as it is stored: what a fresh [`podium_room::Room`] needs to become the room again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRoom {
+    pub config: RoomConfig,
+    /// Every logged input, in order. (A periodic snapshot of the room, when there is one, will
+    /// come here too, with only the inputs after it.)
+    pub inputs: Vec<LoggedInput>,
+}
+
+impl StoredRoom {
+    /// The number the next appended input takes.
+    pub fn next_n(&self) -> u64 {
+        self.inputs.last().map_or(1, |i| i.n.saturating_add(1))
+    }
+}
+
+/// What a resume credential stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResumeEntry {
+    pub room: String,
+    pub entrant: Entrant,
+    pub expires_at: Millis,
+}
+
+/// Everything the server keeps across a restart.
+///
+/// Calls are short and synchronous (a local SQLite file answers in microseconds); callers on the
+/// async runtime call them directly. Every failure is a [`StoreError`], never a panic.
+pub trait Store: Send + Sync {
+    /// Open a room: create it with `config` if it is new, and return its stored config (which
+    /// wins over `config` for a room that exists) and its whole input log, in order.
+    fn open_room(&self, room: &str, config: &RoomConfig) -> Result<StoredRoom, StoreError>;
+
+    /// Append input number `n` of `room`'s log, given to the room at `at`. Fails (and changes
+    /// nothing) when `n` is already taken, so two writers can never interleave one log.
+    fn append_input(&self, room: &str, n: u64, at: Millis, input: &Input)
+        -> Result<(), StoreError>;
+
+    /// Spend the token id `jti` of issuer `iss`, remembered until `expires` (Unix seconds).
+    /// True when it was new; false when it had been spent already.
+    fn use_token_id(&self, iss: &str, jti: &str, expires: u64) -> Result<bool, StoreError>;
+
+    /// Forget spent token ids whose token expired before `now` (Unix seconds). Returns how many.
+    fn prune_token_ids(&self, now: u64) -> Result<usize, StoreError>;
+
+    /// Keep (or replace) the resume credential whose SHA-256 is `hash`.
+    fn put_resume(&self, hash: &[u8; 32], entry: &ResumeEntry) -> Result<(), StoreError>;
+
+    /// What the credential whose SHA-256 is `hash` stands for, if it is known and unexpired at
+    /// `now` (Unix milliseconds).
+    fn resume(&self, hash: &[u8; 32], now: Millis) -> Result<Option<ResumeEntry>, StoreError>;
+
+    /// Forget resume credentials expired at `now` (Unix milliseconds). Returns how many.
+    fn prune_resume(&self, now: Millis) -> Result<usize, StoreError>;
+}
+
+/// The stored text of a config, an input or an entrant.
+pub fn encode<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::new(format!("encode: {e}")))
+}
+
+/// Read back what [`encode`] wrote. `what` names it in the error.
+pub fn decode<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::new(format!("decode {what}: {e}")))
+}
+
+#[cfg(test)]
+mod failure_tests {
+    //! A store that fails on demand, around the real SQLite one: what a room does when a
+    //! write fails (disk full, I/O error).
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use podium_protocol::{ClientMsg, CloseReason, ErrorCode, Role, ServerMsg};
+    use podium_room::Entrant;
+    use tokio::sync::mpsc;
+
+    use super::*;
+    use crate::auth::Auth;
+    use crate::config::Secret;
+    use crate::room_actor::{Outbound, ToRoom};
+    use crate::rooms::Rooms;
+
+    struct Flaky {
+        inner: SqliteStore,
+        fail: AtomicBool,
+    }
+
+    impl Flaky {
+        fn check(&self) -> Result<(), StoreError> {
+            if self.fail.load(Ordering::SeqCst) {
+                return Err(StoreError::new("disk full"));
+            }
+            Ok(())
+        }
+    }
+
+    impl Store for Flaky {
+        fn open_room(&self, room: &str, config: &RoomConfig) -> Result<StoredRoom, StoreError> {
+            self.check()?;
+            self.inner.open_room(room, config)
+        }
+        fn append_input(
+            &self,
+            room: &str,
+            n: u64,
+            at: Millis,
+            input: &Input,
+        ) -> Result<(), StoreError> {
+            self.check()?;
+            self.inner.append_input(room, n, at, input)
+        }
+        fn use_token_id(&self, iss: &str, jti: &str, expires: u64) -> Result<bool, StoreError> {
+            self.inner.use_token_id(iss, jti, expires)
+        }
+        fn prune_token_ids(&self, now: u64) -> Result<usize, StoreError> {
+            self.inner.prune_token_ids(now)
+        }
+        fn put_resume(&self, hash: &[u8; 32], entry: &ResumeEntry) -> Result<(), StoreError> {
+            self.inner.put_resume(hash, entry)
+        }
+        fn resume(&self, hash: &[u8; 32], now: Millis) -> Result<Option<ResumeEntry>, StoreError> {
+            self.inner.resume(hash, now)
+        }
+        fn prune_resume(&self, now: Millis) -> Result<usize, StoreError> {
+            self.inner.prune_resume(now)
+        }
+    }
+
+    fn entrant() -> Entrant {
+        Entrant {
+            identity: "site:1".into(),
+            name: "Ada".into(),
+            role: Role::Moderator,
+            picture: None,
+            mobile: false,
+            via_link: None,
+        }
+    }
+
+    async fn next_msg(inbox: &mut mpsc::Receiver<Outbound>) -> Option<ServerMsg> {
+        loop {
+            let out = tokio::time::timeout(Duration::from_secs(5), inbox.recv())
+                .await
+                .ok()??;
+            match out {
+                Outbound::Entered { .. } => continue,
+                Outbound::Frame(b) | Outbound::Refusal(b) | Outbound::Close { frame: b, .. } => {
+                    return serde_json::from_str(b.as_str()).ok()
+                }
+            }
+        }
+    }
+
+    fn connect(rooms: &Rooms) -> (mpsc::Sender<ToRoom>, mpsc::Receiver<Outbound>, u64) {
+        let (outbox, inbox) = mpsc::channel(64);
+        let conn = rooms.next_conn();
+        let mailbox = rooms
+            .connect(
+                "r",
+                RoomConfig::default,
+                ToRoom::Connect {
+                    conn,
+                    entrant: entrant(),
+                    outbox,
+                },
+            )
+            .unwrap();
+        (mailbox, inbox, conn)
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_is_answered_and_the_room_reopens_from_disk() {
+        let store = Arc::new(Flaky {
+            inner: SqliteStore::open_in_memory().unwrap(),
+            fail: AtomicBool::new(false),
+        });
+        let auth = Arc::new(Auth::new(&Secret::new("s"), 600, store.clone()));
+        let rooms = Rooms::new(auth, store.clone(), Duration::from_secs(60));
+        let (mailbox, mut inbox, conn) = connect(&rooms);
+        assert!(matches!(
+            next_msg(&mut inbox).await,
+            Some(ServerMsg::Welcome { .. })
+        ));
+        let chat = |text: &str| ToRoom::Command {
+            conn,
+            msg: ClientMsg::Chat { text: text.into() },
+        };
+        mailbox.send(chat("kept")).await.unwrap();
+        // Told only once it is stored.
+        loop {
+            match next_msg(&mut inbox).await {
+                Some(ServerMsg::Event {
+                    event: podium_protocol::Event::Chat { .. },
+                    ..
+                }) => break,
+                Some(_) => continue,
+                None => panic!("no chat event"),
+            }
+        }
+
+        store.fail.store(true, Ordering::SeqCst);
+        mailbox.send(chat("lost")).await.unwrap();
+        assert!(matches!(
+            next_msg(&mut inbox).await,
+            Some(ServerMsg::Error {
+                code: ErrorCode::Internal,
+                ..
+            })
+        ));
+        assert!(matches!(
+            next_msg(&mut inbox).await,
+            Some(ServerMsg::Closing {
+                reason: CloseReason::ServerShutdown,
+                ..
+            })
+        ));
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while rooms.open_rooms() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(rooms.open_rooms(), 0, "the room stopped");
+
+        // While the store cannot be read, entering is refused with a reason to retry.
+        let (_mailbox, mut inbox, _) = connect(&rooms);
+        assert!(matches!(
+            next_msg(&mut inbox).await,
+            Some(ServerMsg::Error {
+                code: ErrorCode::Internal,
+                ..
+            })
+        ));
+        assert!(matches!(
+            next_msg(&mut inbox).await,
+            Some(ServerMsg::Closing {
+                reason: CloseReason::ServerShutdown,
+                ..
+            })
+        ));
+
+        // Once it works again the room opens as it is on disk: what was told, not what failed.
+        store.fail.store(false, Ordering::SeqCst);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while rooms.open_rooms() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let (_mailbox, mut inbox, _) = connect(&rooms);
+        match next_msg(&mut inbox).await {
+            Some(ServerMsg::Welcome { snapshot, .. }) => {
+                let texts: Vec<&str> = snapshot.chat.iter().map(|c| c.text.as_str()).collect();
+                assert_eq!(texts, vec!["kept"]);
+                assert_eq!(snapshot.you.participant, 1, "the same place");
+            }
+            other => panic!("expected a welcome, got {other:?}"),
+        }
+    }
+}

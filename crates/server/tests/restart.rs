@@ -1,0 +1,356 @@
+//! Restart survival: the real server is killed with SIGKILL mid-session and started again on the
+//! same SQLite file; everyone who comes back with their resume credential is where they were,
+//! and nothing of the room is lost.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::*;
+use podium_protocol::{
+    Auth, ChatMessage, ClientMsg, CloseReason, ErrorCode, Event, InviteLinkView, ParticipantView,
+    PollView, Role, Snapshot, StageAccess, StageMode,
+};
+
+/// How long a dropped place is held in these tests.
+const GRACE_SECS: &str = "4";
+
+fn start(data: &Path) -> Server {
+    Server::start_with(
+        StageMode::Open,
+        "serve",
+        &["--data", data.to_str().unwrap(), "--grace-secs", GRACE_SECS],
+    )
+}
+
+/// A participant's id, name, role, seat, hand, microphone and camera.
+type Place = (u64, String, Role, bool, Option<u64>, bool, bool);
+
+/// Everything about a participant but whether they are connected right now.
+fn place(p: &ParticipantView) -> Place {
+    (
+        p.id,
+        p.name.clone(),
+        p.role,
+        p.on_stage,
+        p.hand,
+        p.mic,
+        p.camera,
+    )
+}
+
+fn places(s: &Snapshot) -> Vec<Place> {
+    s.participants.iter().map(place).collect()
+}
+
+async fn chat_sent(from: &mut Client, to: &mut Client, text: &str) -> ChatMessage {
+    from.send(ClientMsg::Chat { text: text.into() }).await;
+    match to
+        .event(
+            &format!("chat {text:?}"),
+            |e| matches!(e, Event::Chat { message } if message.text == text),
+        )
+        .await
+    {
+        Event::Chat { message } => message,
+        _ => unreachable!(),
+    }
+}
+
+async fn make_link(mona: &mut Client, role: Role, secs: u64) -> InviteLinkView {
+    let known: Vec<String> = mona
+        .sync()
+        .await
+        .invite_links
+        .into_iter()
+        .map(|l| l.id)
+        .collect();
+    mona.send(ClientMsg::CreateInviteLink {
+        role,
+        expires_in_secs: secs,
+    })
+    .await;
+    match mona
+        .event("the new link", |e| {
+            matches!(e, Event::InviteLinks { links } if links.iter().any(|l| !known.contains(&l.id)))
+        })
+        .await
+    {
+        Event::InviteLinks { links } => links
+            .into_iter()
+            .find(|l| !known.contains(&l.id))
+            .unwrap(),
+        _ => unreachable!(),
+    }
+}
+
+async fn use_link(server: &Server, code: &str, name: &str) -> Client {
+    let mut c = Client::open(server).await;
+    c.send(hello(Auth::Invite {
+        code: code.into(),
+        name: name.into(),
+    }))
+    .await;
+    c
+}
+
+fn the_poll<'a>(s: &'a Snapshot, question: &str) -> &'a PollView {
+    s.polls
+        .iter()
+        .find(|p| p.question == question)
+        .unwrap_or_else(|| panic!("no poll {question:?} in {:#?}", s.polls))
+}
+
+#[tokio::test]
+async fn after_a_kill_9_everyone_resumes_where_they_were_and_nothing_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("podium.db");
+    let mut server = start(&data);
+
+    // A class in full swing.
+    let mut mona = server.enter(Role::Moderator, "Mona").await;
+    let mut alex = server.enter(Role::Attendee, "Alex").await;
+    let bea_claims = server.claims(Role::Attendee, "Bea");
+    let bea_token = mint(&bea_claims);
+    let mut bea = Client::open(&server).await;
+    bea.send(token_hello(bea_token.clone())).await;
+    bea.welcomed().await;
+    let mut cy = server.enter(Role::Attendee, "Cy").await;
+    let mut dan = server.enter(Role::Attendee, "Dan").await;
+
+    alex.send(ClientMsg::JoinStage).await;
+    alex.stage_access(StageAccess::OnStage).await;
+    cy.send(ClientMsg::JoinStage).await;
+    cy.stage_access(StageAccess::OnStage).await;
+
+    chat_sent(&mut mona, &mut bea, "Welcome to Biology").await;
+    chat_sent(&mut alex, &mut bea, "Hello!").await;
+    let oops = chat_sent(&mut mona, &mut bea, "oops, wrong room").await;
+    mona.send(ClientMsg::DeleteChat { message: oops.id }).await;
+    bea.event(
+        "the deletion",
+        |e| matches!(e, Event::ChatDeleted { message } if *message == oops.id),
+    )
+    .await;
+    chat_sent(&mut bea, &mut mona, "Is this recorded?").await;
+
+    bea.send(ClientMsg::RaiseHand).await;
+    mona.updated("Bea's hand", bea.id(), |p| p.hand.is_some())
+        .await;
+    alex.send(ClientMsg::RaiseHand).await;
+    mona.updated("Alex's hand", alex.id(), |p| p.hand.is_some())
+        .await;
+
+    mona.send(ClientMsg::CreatePoll {
+        question: "Lunch?".into(),
+        options: vec!["Pizza".into(), "Salad".into(), "Soup".into()],
+        multiple: false,
+        correct: None,
+    })
+    .await;
+    let poll = match bea
+        .event("the poll", |e| matches!(e, Event::Poll { .. }))
+        .await
+    {
+        Event::Poll { poll } => poll,
+        _ => unreachable!(),
+    };
+    alex.send(ClientMsg::AnswerPoll {
+        poll: poll.id,
+        choices: vec![0],
+    })
+    .await;
+    alex.event("my answer", |e| matches!(e, Event::Answered { .. }))
+        .await;
+    bea.send(ClientMsg::AnswerPoll {
+        poll: poll.id,
+        choices: vec![2],
+    })
+    .await;
+    bea.event("my answer", |e| matches!(e, Event::Answered { .. }))
+        .await;
+
+    mona.send(ClientMsg::SetStageMode {
+        mode: StageMode::Invite,
+    })
+    .await;
+    bea.event("invite-only", |e| {
+        matches!(
+            e,
+            Event::StageModeChanged {
+                mode: StageMode::Invite
+            }
+        )
+    })
+    .await;
+    mona.send(ClientMsg::InviteToStage {
+        participant: bea.id(),
+    })
+    .await;
+    bea.stage_access(StageAccess::Invited).await;
+
+    let kept = make_link(&mut mona, Role::Presenter, 3600).await;
+    let revoked = make_link(&mut mona, Role::Moderator, 600).await;
+    mona.send(ClientMsg::RevokeInviteLink {
+        id: revoked.id.clone(),
+    })
+    .await;
+    mona.event("the link revoked", |e| {
+        matches!(e, Event::InviteLinks { links } if links.iter().any(|l| l.id == revoked.id && l.revoked))
+    })
+    .await;
+
+    mona.send(ClientMsg::RemoveFromSession {
+        participant: dan.id(),
+    })
+    .await;
+    dan.closing(CloseReason::Removed).await;
+
+    let before_mona = mona.sync().await;
+    let before_alex = alex.sync().await;
+    let before_bea = bea.sync().await;
+    let before_cy = cy.sync().await;
+    assert_eq!(before_mona.stage_mode, StageMode::Invite);
+    assert_eq!(before_mona.invite_links.len(), 2);
+    assert_eq!(before_mona.banned.len(), 1);
+
+    // The last thing before the crash: a chat message someone has seen must survive it.
+    let last = chat_sent(&mut alex, &mut bea, "last words").await;
+    server.kill();
+
+    // The same database, a new process (and port).
+    let server = start(&data);
+    let mut again = Client::open(&server).await;
+    again.send(token_hello(bea_token)).await;
+    again.error(ErrorCode::TokenReused).await;
+
+    let mut mona = Client::resume(&server, mona.resume.as_deref().unwrap()).await;
+    let mut alex = Client::resume(&server, alex.resume.as_deref().unwrap()).await;
+    let mut bea = Client::resume(&server, bea.resume.as_deref().unwrap()).await;
+    let cy_resume = cy.resume.clone().unwrap();
+
+    let m = mona.sync().await;
+    assert_eq!(m.you, before_mona.you, "Mona is who she was");
+    assert_eq!(m.stage_mode, StageMode::Invite, "the stage mode");
+    assert_eq!(
+        places(&m),
+        places(&before_mona),
+        "seats, hands and their order"
+    );
+    let mut chat = before_mona.chat.clone();
+    chat.push(last.clone());
+    assert_eq!(
+        m.chat, chat,
+        "the chat, with its deletion and the last message"
+    );
+    assert!(m.chat.iter().all(|c| c.id != oops.id));
+    assert_eq!(m.polls, before_mona.polls, "the poll with its counts");
+    let lunch = the_poll(&m, "Lunch?");
+    assert_eq!(lunch.counts.as_deref(), Some(&[1, 0, 1][..]));
+    assert_eq!(lunch.answered, Some(2));
+    assert!(lunch.open);
+    assert_eq!(
+        m.invite_links, before_mona.invite_links,
+        "the invitation links"
+    );
+    assert_eq!(m.banned, before_mona.banned, "the removal");
+    let cy_there = person(&m, before_cy.you.participant);
+    assert!(
+        cy_there.on_stage && !cy_there.connected,
+        "Cy's seat is held"
+    );
+
+    let a = alex.sync().await;
+    assert_eq!(a.you, before_alex.you);
+    assert_eq!(a.you.stage, StageAccess::OnStage, "Alex is on stage");
+    assert_eq!(a.my_answers, before_alex.my_answers);
+    assert_eq!(a.my_answers[0].choices, vec![0]);
+    assert!(person(&a, a.you.participant).hand.is_some());
+
+    let b = bea.sync().await;
+    assert_eq!(b.you, before_bea.you);
+    assert_eq!(b.you.stage, StageAccess::Invited, "Bea's invitation waits");
+    assert_eq!(b.my_answers[0].choices, vec![2]);
+    let (bh, ah) = (
+        person(&b, b.you.participant).hand.unwrap(),
+        person(&b, a.you.participant).hand.unwrap(),
+    );
+    assert!(bh < ah, "Bea raised her hand before Alex");
+    assert_eq!(
+        the_poll(&b, "Lunch?").counts,
+        None,
+        "viewers still see no counts"
+    );
+
+    // Bea can take the stage she was invited to, and new messages carry on the numbering.
+    bea.send(ClientMsg::JoinStage).await;
+    bea.stage_access(StageAccess::OnStage).await;
+    let after = chat_sent(&mut mona, &mut alex, "after the restart").await;
+    assert!(after.id > last.id);
+
+    // The invitation link still admits; the revoked one is still refused; the removal holds.
+    let mut guest = use_link(&server, &kept.code, "Guest").await;
+    assert_eq!(guest.welcomed().await.you.role, Role::Presenter);
+    let mut refused = use_link(&server, &revoked.code, "Nope").await;
+    refused.error(ErrorCode::InviteLinkRevoked).await;
+    let mut dan_again = Client::open(&server).await;
+    dan_again
+        .send(hello(Auth::Resume {
+            credential: dan.resume.clone().unwrap(),
+        }))
+        .await;
+    dan_again.error(ErrorCode::RemovedFromSession).await;
+
+    // Cy did not come back within the grace period: the seat is given up and everyone sees it.
+    let cy_id = before_cy.you.participant;
+    mona.event(
+        "Cy left",
+        |e| matches!(e, Event::Left { participant } if *participant == cy_id),
+    )
+    .await;
+    let mut cy = Client::resume(&server, &cy_resume).await;
+    let c = cy.sync().await;
+    assert_ne!(c.you.participant, cy_id, "Cy enters afresh");
+    assert_eq!(c.you.role, Role::Attendee);
+    assert_ne!(c.you.stage, StageAccess::OnStage, "as a viewer");
+    assert!(!person(&c, c.you.participant).on_stage);
+    cy.roundtrip().await;
+
+    // A second crash replays a log that already holds a restart.
+    let mona_resume = mona.resume.clone().unwrap();
+    let before = mona.sync().await;
+    drop(server);
+    let server = start(&data);
+    let mut mona = Client::resume(&server, &mona_resume).await;
+    let m = mona.sync().await;
+    assert_eq!(m.you, before.you);
+    assert_eq!(m.chat, before.chat);
+    assert_eq!(
+        m.chat.last().map(|c| c.text.as_str()),
+        Some("after the restart")
+    );
+    assert_eq!(m.polls, before.polls);
+    assert_eq!(places(&m), places(&before));
+    assert_eq!(m.invite_links, before.invite_links);
+}
+
+#[tokio::test]
+async fn the_database_outlives_a_clean_shutdown_too() {
+    let dir = tempfile::tempdir().unwrap();
+    // A directory as `--data` holds podium.db.
+    let mut server = start(dir.path());
+    let mut mona = server.enter(Role::Moderator, "Mona").await;
+    let mut alex = server.enter(Role::Attendee, "Alex").await;
+    chat_sent(&mut mona, &mut alex, "see you next week").await;
+    server.terminate();
+    assert!(server.wait_exit(Duration::from_secs(10)).is_some());
+    assert!(dir.path().join("podium.db").exists());
+
+    let server = start(dir.path());
+    let mut alex = Client::resume(&server, alex.resume.as_deref().unwrap()).await;
+    let s = alex.sync().await;
+    assert_eq!(s.chat.len(), 1);
+    assert_eq!(s.chat[0].text, "see you next week");
+}
