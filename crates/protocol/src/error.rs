@@ -11,6 +11,8 @@ pub enum ErrorCode {
     UnsupportedProtocol,
     Malformed,
     FrameTooLarge,
+    /// A field of the message is longer (or a list has more entries) than the protocol allows.
+    FieldTooLong,
     RateLimited,
     // Entering.
     InvalidToken,
@@ -61,12 +63,13 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 47] = [
+    pub const ALL: [ErrorCode; 48] = [
         ErrorCode::HelloRequired,
         ErrorCode::AlreadyWelcomed,
         ErrorCode::UnsupportedProtocol,
         ErrorCode::Malformed,
         ErrorCode::FrameTooLarge,
+        ErrorCode::FieldTooLong,
         ErrorCode::RateLimited,
         ErrorCode::InvalidToken,
         ErrorCode::TokenExpired,
@@ -120,6 +123,7 @@ impl ErrorCode {
             UnsupportedProtocol => "This page is out of date. Reload it to continue.",
             Malformed => "The message could not be understood.",
             FrameTooLarge => "The message is too large.",
+            FieldTooLong => "Part of the message is too long.",
             RateLimited => "Too many messages too quickly. Wait a moment and try again.",
             InvalidToken => "Your access to this session could not be verified. Open the activity again.",
             TokenExpired => "Your access link has expired. Open the activity again.",

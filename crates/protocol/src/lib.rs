@@ -5,6 +5,7 @@
 //! names; those names are the stable wire format described in `docs/protocol.md`.
 //! This crate has no IO and builds for `wasm32-unknown-unknown` as well as natively.
 
+mod checks;
 mod claims;
 mod client;
 mod error;

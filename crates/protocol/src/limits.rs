@@ -23,3 +23,33 @@ pub const MAX_INVITE_LINKS: usize = 50;
 /// Shortest and longest lifetime of an invitation link, in seconds.
 pub const MIN_INVITE_LINK_SECS: u64 = 60;
 pub const MAX_INVITE_LINK_SECS: u64 = 30 * 24 * 3600;
+
+// Caps on the size of what a client sends, checked before a message is acted on (see
+// `ClientMsg::check_limits`). Counted in bytes of UTF-8 unless said otherwise.
+
+/// Longest join token read at all; a longer one is `invalid_token` before it is decoded.
+pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
+/// Longest invitation code read at all (`invalid_invite_link` beyond).
+pub const MAX_INVITE_CODE_BYTES: usize = 2 * 1024;
+/// Longest resume credential read at all (`resume_invalid` beyond; real ones are 43 bytes).
+pub const MAX_RESUME_BYTES: usize = 128;
+/// Longest display name a person may type with an invitation link (`field_too_long` beyond);
+/// what is kept is then cut to [`MAX_NAME_CHARS`].
+pub const MAX_NAME_INPUT_BYTES: usize = 1024;
+/// Longest identity (a token's `iss` and `sub`, or one named in `lift_removal`).
+pub const MAX_IDENTITY_BYTES: usize = 512;
+/// Longest invitation link id in `revoke_invite_link`.
+pub const MAX_LINK_ID_BYTES: usize = 64;
+/// Longest SDP offer or answer.
+pub const MAX_SDP_BYTES: usize = 32 * 1024;
+/// Longest trickled ICE candidate line.
+pub const MAX_CANDIDATE_BYTES: usize = 1024;
+/// Most sending tracks a media offer may describe, and the longest `mid` among them.
+pub const MAX_SEND_TRACKS: usize = 8;
+pub const MAX_MID_BYTES: usize = 32;
+/// Longest chat text read, before it is trimmed and counted in characters
+/// ([`MAX_CHAT_CHARS`]); `chat_too_long` beyond.
+pub const MAX_CHAT_BYTES: usize = 8 * MAX_CHAT_CHARS;
+/// Longest poll question and option read, before trimming (`invalid_poll` beyond).
+pub const MAX_QUESTION_BYTES: usize = 8 * MAX_QUESTION_CHARS;
+pub const MAX_OPTION_BYTES: usize = 8 * MAX_OPTION_CHARS;

@@ -72,6 +72,37 @@ pub struct CommonArgs {
     /// How long TURN credentials stay valid, in seconds.
     #[arg(long, env = "PODIUM_TURN_TTL", default_value_t = 86400)]
     pub turn_ttl: u64,
+    /// Most participants in one room at once; the next one gets `room_full`. Rooms keep the
+    /// value they were first opened with.
+    #[arg(long, env = "PODIUM_MAX_PARTICIPANTS", default_value_t = 20_000,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_participants: u32,
+    /// Most people on stage at once; the next one gets `stage_full`. Rooms keep the value they
+    /// were first opened with.
+    #[arg(long, env = "PODIUM_SEAT_LIMIT", default_value_t = 25,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub seat_limit: u32,
+    /// Hellos one source IP may send per minute (burst of the same size); past it a hello gets
+    /// `rate_limited`. 0 switches the cap off (a load test from one machine, say).
+    #[arg(long, env = "PODIUM_MAX_HELLOS_PER_IP", default_value_t = crate::limits::DEFAULT_HELLOS_PER_IP)]
+    pub max_hellos_per_ip: u32,
+    /// Comma-separated IPs of reverse proxies in front of the server: for connections from
+    /// them, the client's address is the last one in `X-Forwarded-For`.
+    #[arg(long, env = "PODIUM_TRUSTED_PROXIES", default_value = "", value_parser = parse_ips)]
+    pub trusted_proxies: IpList,
+}
+
+/// A comma-separated list of IP addresses.
+#[derive(Clone, Debug, Default)]
+pub struct IpList(pub Vec<IpAddr>);
+
+pub fn parse_ips(s: &str) -> Result<IpList, String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse().map_err(|_| format!("not an IP address: {p}")))
+        .collect::<Result<Vec<_>, _>>()
+        .map(IpList)
 }
 
 #[derive(Args, Debug)]
@@ -172,6 +203,10 @@ impl CommonArgs {
                 announce: self.media_announce,
             },
             turn,
+            seat_limit: self.seat_limit,
+            max_participants: self.max_participants,
+            max_hellos_per_ip: self.max_hellos_per_ip,
+            trusted_proxies: self.trusted_proxies.0,
         }
     }
 }

@@ -78,6 +78,14 @@ pub struct Config {
     pub media: MediaConfig,
     /// TURN servers handed to clients with time-limited credentials.
     pub turn: Option<TurnConfig>,
+    /// Most people on stage at once, for rooms opened from now on.
+    pub seat_limit: u32,
+    /// Most participants in one room at once, for rooms opened from now on.
+    pub max_participants: u32,
+    /// Hellos one source IP may send per minute (0: no cap).
+    pub max_hellos_per_ip: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client's address.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 /// Where the SFU listens for every peer's UDP traffic, and which IP its host candidate names.
@@ -125,6 +133,10 @@ impl Config {
             demo: None,
             media: MediaConfig::default(),
             turn: None,
+            seat_limit: 25,
+            max_participants: 20_000,
+            max_hellos_per_ip: crate::limits::DEFAULT_HELLOS_PER_IP,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -1,20 +1,25 @@
-//! Routes: `GET /ws` (the WebSocket), `GET /healthz`, `GET /join` (the client's page), the
-//! built client's static files, and in `demo` mode the demo's front page. Every response carries
-//! the security headers.
+//! Routes: `GET /ws` (the WebSocket), `GET /healthz` (the process answers), `GET /readyz` (the
+//! store and the media loop answer too), `GET /metrics` (Prometheus text), `GET /join` (the
+//! client's page), the built client's static files, and in `demo` mode the demo's front page.
+//! Every response carries the security headers.
 
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::{State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
+use axum::{Extension, Router};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::config::Config;
 use crate::demo;
+use crate::limits::client_ip;
+use crate::metrics::{self, METRICS};
 use crate::session::{self, MAX_WS_MESSAGE_BYTES};
 use crate::state::AppState;
 
@@ -23,6 +28,8 @@ pub fn router(state: Arc<AppState>) -> Router {
     let mut app = Router::new()
         .route("/ws", get(ws))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .route("/join", get(join));
     if state.config.demo.is_some() {
         app = app.merge(demo::routes());
@@ -48,8 +55,14 @@ pub fn router(state: Arc<AppState>) -> Router {
 async fn ws(
     ws: WebSocketUpgrade,
     headers: HeaderMap,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     State(state): State<Arc<AppState>>,
 ) -> Response {
+    let ip = client_ip(
+        peer.map(|Extension(ConnectInfo(addr))| addr.ip()),
+        headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()),
+        &state.config.trusted_proxies,
+    );
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     if !origin_allowed(origin, host, &allowed_origins(&state.config)) {
@@ -61,7 +74,59 @@ async fn ws(
     }
     ws.max_message_size(MAX_WS_MESSAGE_BYTES)
         .max_frame_size(MAX_WS_MESSAGE_BYTES)
-        .on_upgrade(move |socket| session::run(socket, state))
+        // tungstenite zero-fills its whole read buffer on the first read (128 KiB by default),
+        // which made it most of an idle viewer's memory; clients' messages are small, and a
+        // larger one still gets the room it needs (docs/performance.md).
+        .read_buffer_size(WS_READ_BUFFER_BYTES)
+        .on_upgrade(move |socket| session::run(socket, state, ip))
+}
+
+/// The WebSocket read buffer of each connection.
+const WS_READ_BUFFER_BYTES: usize = 4 * 1024;
+
+/// How long the media loop may be silent before the server is not ready (it goes round at
+/// least ten times a second).
+const MEDIA_SILENCE: Duration = Duration::from_secs(2);
+
+/// Ready to take people: not shutting down, the store answers and the media loop is alive.
+async fn readyz(State(state): State<Arc<AppState>>) -> Response {
+    let shutting_down = *state.shutdown.subscribe().borrow();
+    let store = state.store.ping();
+    if let Err(e) = &store {
+        tracing::warn!(error = %e, "readiness: the store does not answer");
+    }
+    let media = state.rooms.media().is_some_and(|m| m.handle.is_running())
+        && METRICS
+            .media_silent_for()
+            .is_some_and(|d| d < MEDIA_SILENCE);
+    let ok = |b: bool| if b { "ok" } else { "failing" };
+    let body = format!(
+        "store: {}\nmedia: {}\nshutting down: {}\n",
+        ok(store.is_ok()),
+        ok(media),
+        if shutting_down { "yes" } else { "no" }
+    );
+    let status = if store.is_ok() && media && !shutting_down {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, [(header::CACHE_CONTROL, "no-store")], body).into_response()
+}
+
+/// Every counter in the Prometheus text format.
+async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        metrics::render(&state),
+    )
+        .into_response()
 }
 
 /// The client's page: `index.html` of the built client, or a note that it is not built.

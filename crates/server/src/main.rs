@@ -42,12 +42,25 @@ fn serve(config: podium_server::Config) -> ExitCode {
     }
 }
 
+/// Logs go to stderr, filtered by `RUST_LOG` (default `info`). Whatever the filter says, the
+/// WebSocket library's trace lines are dropped: they print every frame, and frames carry join
+/// tokens, invitation codes and resume credentials, which are never logged.
 fn init_tracing() {
+    use tracing_subscriber::filter::{filter_fn, FilterExt as _};
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    use tracing_subscriber::Layer as _;
+
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let no_frames = filter_fn(|meta| {
+        !(*meta.level() == tracing::Level::TRACE
+            && (meta.target().starts_with("tungstenite")
+                || meta.target().starts_with("tokio_tungstenite")))
+    });
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+        .with_filter(filter.and(no_frames));
+    tracing_subscriber::registry().with(layer).init();
 }

@@ -43,6 +43,12 @@ impl TokenBucket {
             false
         }
     }
+
+    /// Whether the bucket would be full at `now` (nobody has used it for a while).
+    pub fn is_full(&self, now: Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
+        self.tokens + elapsed * self.per_sec >= self.burst
+    }
 }
 
 impl Default for TokenBucket {

@@ -24,6 +24,7 @@ use tokio::time::Instant;
 use crate::auth::Auth;
 use crate::clock::now_ms;
 use crate::media::{turn, ToMedia};
+use crate::metrics::METRICS;
 use crate::rooms::Rooms;
 use crate::session::random_id;
 use crate::store::{Store, StoreError};
@@ -98,10 +99,16 @@ pub struct RoomActor {
     next_input: u64,
     /// The store failed: the room in memory may be ahead of the log, so the actor stops.
     failed: bool,
+    /// The participant count last added to the metrics.
+    counted: usize,
 }
 
 /// Serialize a server message; `None` only if serde fails, which it does not for these types.
 pub fn encode(msg: &ServerMsg) -> Option<Utf8Bytes> {
+    // Every error a client hears is made here, so this is where errors are counted.
+    if let ServerMsg::Error { code, .. } = msg {
+        METRICS.error(*code);
+    }
     match serde_json::to_string(msg) {
         Ok(s) => Some(Utf8Bytes::from(s)),
         Err(e) => {
@@ -131,6 +138,7 @@ impl RoomActor {
             store,
             next_input: 1,
             failed: false,
+            counted: 0,
         }
     }
 
@@ -213,6 +221,7 @@ impl RoomActor {
         for directive in self.room.media_directives() {
             self.publish(directive);
         }
+        self.count_participants();
         let mut idle_since: Option<Instant> = None;
         loop {
             if self.failed {
@@ -242,6 +251,8 @@ impl RoomActor {
                 }
             }
         }
+        self.failed = true;
+        self.count_participants();
         tracing::info!(room = %self.id, "room closed");
     }
 
@@ -355,10 +366,12 @@ impl RoomActor {
             let outputs = self.room.handle(now, input);
             if logged.changes_room(&outputs) {
                 // On disk before anyone hears of it.
-                if let Err(e) = self
+                let started = std::time::Instant::now();
+                let appended = self
                     .store
-                    .append_input(&self.id, self.next_input, now, &logged)
-                {
+                    .append_input(&self.id, self.next_input, now, &logged);
+                METRICS.store_append(started.elapsed());
+                if let Err(e) = appended {
                     self.store_failed(sender(&logged), &e);
                     return;
                 }
@@ -373,11 +386,28 @@ impl RoomActor {
                 next = Some(Input::Disconnect { conn });
             }
         }
+        self.count_participants();
+    }
+
+    /// Bring the participants gauge in line with this room.
+    fn count_participants(&mut self) {
+        let now = if self.failed {
+            0
+        } else {
+            self.room.participant_count()
+        };
+        if now != self.counted {
+            let delta = i64::try_from(now).unwrap_or(i64::MAX)
+                - i64::try_from(self.counted).unwrap_or(i64::MAX);
+            METRICS.participants(delta);
+            self.counted = now;
+        }
     }
 
     fn publish(&mut self, output: Output) {
         match output {
             Output::Event { seq, to, event } => {
+                METRICS.event();
                 let Some(bytes) = encode(&ServerMsg::Event { seq, event }) else {
                     return;
                 };

@@ -57,6 +57,8 @@ impl Server {
             state.shutdown.trigger(SHUTDOWN_GRACE).await;
             notify.notify_one();
         };
+        // The peer's address reaches the handlers, for the per-IP hello cap.
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
         let serve = axum::serve(self.listener, app).with_graceful_shutdown(graceful);
         tokio::select! {
             result = serve => result,

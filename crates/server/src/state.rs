@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::auth::Auth;
 use crate::config::Config;
+use crate::limits::Limits;
 use crate::rooms::{Rooms, IDLE_DELAY};
 use crate::shutdown::Shutdown;
 use crate::store::{SqliteStore, Store, StoreError};
@@ -14,6 +15,8 @@ pub struct AppState {
     pub rooms: Arc<Rooms>,
     pub store: Arc<dyn Store>,
     pub shutdown: Shutdown,
+    /// Rate limits that span connections (per identity, per source IP).
+    pub limits: Limits,
 }
 
 impl AppState {
@@ -33,6 +36,7 @@ impl AppState {
         ));
         let rooms = Rooms::new(auth.clone(), store.clone(), IDLE_DELAY);
         Arc::new(AppState {
+            limits: Limits::new(config.max_hellos_per_ip),
             config,
             auth,
             rooms,

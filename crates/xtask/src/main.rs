@@ -4,12 +4,17 @@
 //!   mode and starts a demo room on <http://127.0.0.1:8080/>.
 //! - `cargo xtask test`  installs what is missing and runs every check and test suite, then prints
 //!   `N passed, N failed` as the very last line.
-//! - `cargo xtask bench` runs the benchmarks (none yet).
+//! - `cargo xtask bench` builds the server and the load generator in release mode and measures
+//!   signalling load and SFU forwarding on loopback (`--quick` for a smoke run; see `bench`).
+//! - `cargo xtask fuzz`  runs the decoder and room property tests with many more cases, bounded
+//!   in time (see `fuzz`).
 //!
 //! Everything is std-only. Installation is idempotent: each `ensure_*` function in `install`
 //! checks first and only installs what is absent, never prompting.
 
+mod bench;
 mod demo;
+mod fuzz;
 mod install;
 mod parts;
 mod run;
@@ -29,7 +34,9 @@ commands:
   demo [--listen ADDR]   build the client and server (release) and run a demo room
                          (default 127.0.0.1:8080; uses PODIUM_SECRET when set)
   test                   run every check and suite; the last line is `N passed, N failed`
-  bench                  run the benchmarks
+  bench [--quick] [ARGS] run the benchmarks (docs/performance.md); ARGS go to podium-loadgen
+  fuzz [--minutes M]     the decoder and room property tests with many more cases
+                         (--cases N a round, --seed S, --rounds R)
 ";
 
 fn main() -> ExitCode {
@@ -51,10 +58,8 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             };
         }
-        Some("bench") => {
-            println!("no benchmarks yet");
-            Ok(())
-        }
+        Some("bench") => bench::bench(&root, &args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())

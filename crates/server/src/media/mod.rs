@@ -87,6 +87,11 @@ impl MediaHandle {
         }
     }
 
+    /// Whether the media loop is still there to take messages.
+    pub fn is_running(&self) -> bool {
+        !self.tx.is_closed()
+    }
+
     /// The host candidate's address, when the media loop runs.
     pub fn candidate(&self) -> Option<SocketAddr> {
         self.candidate
@@ -101,6 +106,8 @@ pub fn start(config: &MediaConfig) -> std::io::Result<MediaHandle> {
     let ip = announce_ip(config.announce, local.ip());
     let candidate = SocketAddr::new(ip, local.port());
     let (tx, rx) = mpsc::unbounded_channel();
+    // Counts as alive from the start; the loop keeps it fresh.
+    crate::metrics::METRICS.media_beat();
     std::thread::Builder::new()
         .name("podium-media".into())
         .spawn(move || run::run(socket, candidate, rx))?;

@@ -316,8 +316,9 @@ impl Peer {
         }
         let writer = self.rtc.writer(mid)?;
         let pt = writer.match_params(data.params)?;
-        if let Err(e) = writer.write(pt, data.network_time, data.time, data.data.clone()) {
-            tracing::debug!(conn = self.conn, error = ?e, "could not forward media");
+        match writer.write(pt, data.network_time, data.time, data.data.clone()) {
+            Ok(()) => crate::metrics::METRICS.media_forwarded(),
+            Err(e) => tracing::debug!(conn = self.conn, error = ?e, "could not forward media"),
         }
         want_keyframe
     }

@@ -42,6 +42,8 @@ async fn serve(socket: UdpSocket, candidate: SocketAddr, mut rx: mpsc::Unbounded
     let mut sfu = Sfu::new(candidate);
     let mut buf = vec![0u8; DATAGRAM];
     loop {
+        // For `/readyz`: the loop goes round at least every 100 ms.
+        crate::metrics::METRICS.media_beat();
         let now = Instant::now();
         let next = sfu.poll(now, &mut |t| {
             // UDP may drop; a full send buffer drops this packet and the peers recover.

@@ -19,6 +19,12 @@ pub enum Incoming {
     Msg(ClientMsg),
     /// Refused before it meant anything; answer with this error.
     Refused(ErrorCode),
+    /// A well-formed message with a field over its cap (see `ClientMsg::check_limits`): answer
+    /// with this error, naming the command.
+    Invalid {
+        code: ErrorCode,
+        command: &'static str,
+    },
     /// A transport-level ping or pong: nothing to do.
     Ignore,
     /// The socket closed or failed.
@@ -43,13 +49,19 @@ pub fn read(frame: Option<Result<Message, axum::Error>>, bucket: &mut TokenBucke
     }
 }
 
-/// Decode one text frame.
+/// Decode one text frame and check every field against its cap.
 pub fn decode(text: &str) -> Incoming {
     if text.len() > MAX_FRAME_BYTES {
         return Incoming::Refused(ErrorCode::FrameTooLarge);
     }
     match serde_json::from_str::<ClientMsg>(text) {
-        Ok(msg) => Incoming::Msg(msg),
+        Ok(msg) => match msg.check_limits() {
+            Ok(()) => Incoming::Msg(msg),
+            Err(code) => Incoming::Invalid {
+                code,
+                command: msg.kind(),
+            },
+        },
         Err(_) => Incoming::Refused(ErrorCode::Malformed),
     }
 }
@@ -79,6 +91,32 @@ mod tests {
         assert!(matches!(
             decode(&big),
             Incoming::Refused(ErrorCode::FrameTooLarge)
+        ));
+        // Nesting past serde_json's recursion limit is refused, not a stack overflow.
+        let deep = format!(
+            r#"{{"type":"chat","text":{}{}}}"#,
+            "[".repeat(50_000),
+            "]".repeat(50_000)
+        );
+        assert!(matches!(
+            decode(&deep),
+            Incoming::Refused(ErrorCode::FrameTooLarge | ErrorCode::Malformed)
+        ));
+        let deep = format!(r#"{{"type":"chat","text":{}"#, "[".repeat(30_000));
+        assert!(matches!(
+            decode(&deep),
+            Incoming::Refused(ErrorCode::Malformed)
+        ));
+        let candidate = format!(
+            r#"{{"type":"ice_candidate","candidate":"{}"}}"#,
+            "x".repeat(podium_protocol::MAX_CANDIDATE_BYTES + 1)
+        );
+        assert!(matches!(
+            decode(&candidate),
+            Incoming::Invalid {
+                code: ErrorCode::FieldTooLong,
+                command: "ice_candidate"
+            }
         ));
     }
 }

@@ -1,6 +1,6 @@
 //! Turning a hello's credentials into an [`Entrant`] for a room.
 
-use podium_protocol::{Auth as HelloAuth, ErrorCode, MAX_NAME_CHARS};
+use podium_protocol::{Auth as HelloAuth, ErrorCode, MAX_IDENTITY_BYTES, MAX_NAME_CHARS};
 use podium_room::{Entrant, RoomConfig};
 
 use crate::clock::{now_ms, now_secs};
@@ -16,9 +16,14 @@ pub struct Admission {
 
 /// Verify the hello's credentials. Every refusal is an [`ErrorCode`] the client shows.
 pub fn admit(state: &AppState, auth: HelloAuth, mobile: bool) -> Result<Admission, ErrorCode> {
+    // Nothing over-long is decoded, verified or looked up.
+    auth.check_limits()?;
     match auth {
         HelloAuth::Token { token } => {
             let claims = state.auth.accept_token(&token, now_secs())?;
+            if claims.iss.len() + claims.sub.len() >= MAX_IDENTITY_BYTES {
+                return Err(ErrorCode::InvalidToken);
+            }
             let config = RoomConfig {
                 title: claims.room_title.clone(),
                 stage_mode: claims.stage_mode.unwrap_or_default(),
@@ -74,6 +79,8 @@ pub fn admit(state: &AppState, auth: HelloAuth, mobile: bool) -> Result<Admissio
 fn room_config(state: &AppState) -> RoomConfig {
     RoomConfig {
         grace: u64::try_from(state.config.grace.as_millis()).unwrap_or(u64::MAX),
+        seat_limit: state.config.seat_limit,
+        max_participants: state.config.max_participants,
         ..RoomConfig::default()
     }
 }

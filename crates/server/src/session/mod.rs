@@ -8,6 +8,7 @@
 mod frames;
 mod hello;
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,12 +18,15 @@ use podium_room::ConnId;
 use tokio::sync::{mpsc, watch};
 use tracing::Instrument as _;
 
+use crate::auth::lock;
+use crate::limits::SharedBucket;
+use crate::metrics::METRICS;
 use crate::rate::{AbuseMeter, TokenBucket};
 use crate::room_actor::{encode, Outbound, ToRoom};
 use crate::shutdown;
 use crate::state::AppState;
 
-pub use frames::{decode, Incoming, MAX_WS_MESSAGE_BYTES};
+pub use frames::{decode, read, Incoming, MAX_WS_MESSAGE_BYTES};
 pub use hello::{admit, display_name, random_id, Admission};
 
 /// Frames queued to one connection before it is dropped as stalled.
@@ -34,8 +38,8 @@ pub const MAX_FRAMES_BEFORE_HELLO: u32 = 5;
 /// How long the room has to admit or refuse a connection.
 pub const ENTER_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Run one socket to its end.
-pub async fn run(socket: WebSocket, state: Arc<AppState>) {
+/// Run one socket to its end. `client_ip` is where it came from, for the per-IP hello cap.
+pub async fn run(socket: WebSocket, state: Arc<AppState>, client_ip: Option<IpAddr>) {
     let conn = state.rooms.next_conn();
     let span = tracing::info_span!(
         "session",
@@ -51,6 +55,8 @@ pub async fn run(socket: WebSocket, state: Arc<AppState>) {
         state,
         bucket: TokenBucket::default(),
         abuse: AbuseMeter::default(),
+        client_ip,
+        budget: None,
     }
     .run()
     .instrument(span)
@@ -71,6 +77,9 @@ struct Session {
     _guard: shutdown::SessionGuard,
     bucket: TokenBucket,
     abuse: AbuseMeter,
+    client_ip: Option<IpAddr>,
+    /// The message budget shared by every connection of this identity, once it is known.
+    budget: Option<SharedBucket>,
 }
 
 impl Session {
@@ -127,25 +136,42 @@ impl Session {
                 Incoming::Closed => return None,
                 Incoming::Ignore => continue,
                 Incoming::Refused(code) => (code, None),
+                Incoming::Invalid {
+                    code,
+                    command: "hello",
+                } => {
+                    self.refuse_hello_counted(code).await;
+                    return None;
+                }
+                Incoming::Invalid { command, .. } => (ErrorCode::HelloRequired, Some(command)),
                 Incoming::Msg(ClientMsg::Hello {
                     protocol,
                     auth,
                     mobile,
                 }) => {
+                    METRICS.message_in();
+                    if !self.state.limits.hello_from(self.client_ip, Instant::now()) {
+                        tracing::info!("hello refused: too many from this address");
+                        self.refuse_hello(ErrorCode::RateLimited).await;
+                        return None;
+                    }
                     if protocol != PROTOCOL_VERSION {
                         self.refuse_hello(ErrorCode::UnsupportedProtocol).await;
                         return None;
                     }
-                    match admit(&self.state, auth, mobile) {
-                        Ok(admission) => return Some(admission),
+                    return match self.admit(auth, mobile) {
+                        Ok(admission) => Some(admission),
                         Err(code) => {
                             tracing::info!(?code, "hello refused");
                             self.refuse_hello(code).await;
-                            return None;
+                            None
                         }
-                    }
+                    };
                 }
-                Incoming::Msg(other) => (ErrorCode::HelloRequired, Some(other.kind())),
+                Incoming::Msg(other) => {
+                    METRICS.message_in();
+                    (ErrorCode::HelloRequired, Some(other.kind()))
+                }
             };
             strays += 1;
             if self
@@ -160,6 +186,25 @@ impl Session {
                 return None;
             }
         }
+    }
+
+    /// Verify the credentials, then hold the identity to its entry and message budgets.
+    fn admit(&mut self, auth: podium_protocol::Auth, mobile: bool) -> Result<Admission, ErrorCode> {
+        let admission = admit(&self.state, auth, mobile)?;
+        let now = Instant::now();
+        let identity = &admission.entrant.identity;
+        if !self.state.limits.entry_of(identity, now) {
+            return Err(ErrorCode::RateLimited);
+        }
+        self.budget = self.state.limits.messages_of(identity, now);
+        Ok(admission)
+    }
+
+    /// A hello refused before its credentials were looked at: it still counts against the
+    /// address's hello budget.
+    async fn refuse_hello_counted(&mut self, code: ErrorCode) {
+        let _ = self.state.limits.hello_from(self.client_ip, Instant::now());
+        self.refuse_hello(code).await;
     }
 
     async fn refuse_hello(&mut self, code: ErrorCode) {
@@ -242,8 +287,16 @@ impl Session {
             Incoming::Closed => return Flow::End,
             Incoming::Ignore => return Flow::Continue,
             Incoming::Refused(code) => return self.refuse(code, None).await,
+            Incoming::Invalid { code, command } => return self.refuse(code, Some(command)).await,
             Incoming::Msg(msg) => msg,
         };
+        METRICS.message_in();
+        // However many sockets this identity has open, they share one budget.
+        if let Some(budget) = &self.budget {
+            if !lock(budget).allow(Instant::now()) {
+                return self.refuse(ErrorCode::RateLimited, Some(msg.kind())).await;
+            }
+        }
         let to_room = match msg {
             ClientMsg::Hello { .. } => {
                 return self.refuse(ErrorCode::AlreadyWelcomed, Some("hello")).await
@@ -330,7 +383,12 @@ impl Session {
     }
 
     async fn send_text(&mut self, bytes: Utf8Bytes) -> Result<(), ()> {
-        self.socket.send(Message::Text(bytes)).await.map_err(|_| ())
+        self.socket
+            .send(Message::Text(bytes))
+            .await
+            .map_err(|_| ())?;
+        METRICS.message_out();
+        Ok(())
     }
 
     /// Send `closing` with the reason, then close the socket.
@@ -341,6 +399,7 @@ impl Session {
     }
 
     async fn close_socket(&mut self, reason: CloseReason) {
+        METRICS.closed(reason);
         let code = match reason {
             CloseReason::ServerShutdown => 1001,
             CloseReason::Abuse => 1008,

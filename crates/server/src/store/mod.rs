@@ -108,6 +108,11 @@ pub trait Store: Send + Sync {
 
     /// Forget resume credentials expired at `now` (Unix milliseconds). Returns how many.
     fn prune_resume(&self, now: Millis) -> Result<usize, StoreError>;
+
+    /// Whether the store answers a trivial query (for `/readyz`).
+    fn ping(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 /// The stored text of a config, an input or an entrant.

@@ -150,6 +150,15 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 }
 
 impl Store for SqliteStore {
+    fn ping(&self) -> Result<(), StoreError> {
+        let conn = lock(&self.conn);
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
+            row.get::<_, i64>(0)
+        })
+        .map_err(err("ping"))?;
+        Ok(())
+    }
+
     fn open_room(&self, room: &str, config: &RoomConfig) -> Result<StoredRoom, StoreError> {
         let config_text = encode(config)?;
         let mut conn = lock(&self.conn);

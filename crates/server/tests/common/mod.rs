@@ -66,6 +66,26 @@ impl Server {
 
     /// Unless `args` name a `--data`, the server keeps its state in memory only.
     pub fn start_with(mode: StageMode, command: &str, args: &[&str]) -> Server {
+        Server::spawn(mode, command, args, None)
+    }
+
+    /// Like [`Server::start_with`], with everything the server logs at `level` (a `RUST_LOG`
+    /// value) written to the file `log`.
+    pub fn start_logging(
+        mode: StageMode,
+        args: &[&str],
+        level: &str,
+        log: &std::path::Path,
+    ) -> Server {
+        Server::spawn(mode, "serve", args, Some((level, log)))
+    }
+
+    fn spawn(
+        mode: StageMode,
+        command: &str,
+        args: &[&str],
+        log: Option<(&str, &std::path::Path)>,
+    ) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_podium-server"));
         cmd.arg(command)
             .args(["--listen", "127.0.0.1:0", "--secret", SECRET])
@@ -90,6 +110,10 @@ impl Server {
             } else {
                 Stdio::null()
             });
+        if let Some((level, path)) = log {
+            cmd.env("RUST_LOG", level)
+                .stderr(std::fs::File::create(path).expect("create the log file"));
+        }
         let mut child = cmd.spawn().expect("start podium-server");
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
@@ -253,6 +277,23 @@ impl Client {
                 ice_servers: Vec::new(),
             }),
             Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// Open a socket with a request of the caller's making (headers, another URL).
+    pub async fn open_request(
+        request: tokio_tungstenite::tungstenite::handshake::client::Request,
+    ) -> Client {
+        let (ws, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("connect");
+        Client {
+            ws,
+            pending: VecDeque::new(),
+            closed: false,
+            snapshot: None,
+            resume: None,
+            ice_servers: Vec::new(),
         }
     }
 

@@ -1,0 +1,239 @@
+//! The room as this person sees it: the last snapshot with the events since applied in order.
+//! A pure reducer (no signals, no browser) so it can be tested on its own; `app` keeps it in a
+//! signal and exposes it through context.
+
+use podium_protocol::{
+    BannedView, ChatMessage, Event, InviteLinkView, MyAnswer, Notice, ParticipantId,
+    ParticipantView, PollId, PollView, Reaction, Snapshot, StageAccess, StageMode, StageRequest,
+    YouView, CHAT_HISTORY,
+};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoomState {
+    /// The `seq` of the last event applied (or of the snapshot).
+    pub seq: u64,
+    pub room_title: Option<String>,
+    pub stage_mode: StageMode,
+    pub seat_limit: u32,
+    pub you: YouView,
+    /// In the order people entered.
+    pub participants: Vec<ParticipantView>,
+    pub chat: Vec<ChatMessage>,
+    pub polls: Vec<PollView>,
+    pub my_answers: Vec<MyAnswer>,
+    pub requests: Vec<StageRequest>,
+    pub invite_links: Vec<InviteLinkView>,
+    pub banned: Vec<BannedView>,
+    /// Who invited you, while an invitation stands.
+    pub invited_by: Option<String>,
+    /// The standing invitation came from approving your request.
+    pub approved: bool,
+}
+
+/// What an event means beyond the state: something to show or announce once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Notice(Notice),
+    Reaction {
+        from: ParticipantId,
+        name: String,
+        reaction: Reaction,
+    },
+    StageModeChanged(StageMode),
+}
+
+/// The result of offering an event to the state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// Its `seq` was not above the state's: already included, ignored.
+    Stale,
+    /// Applied; nothing more to show.
+    Quiet,
+    /// Applied, with something to show.
+    Effect(Effect),
+}
+
+impl RoomState {
+    pub fn from_snapshot(s: Snapshot) -> Self {
+        let mut chat = s.chat;
+        trim_chat(&mut chat);
+        RoomState {
+            seq: s.seq,
+            room_title: s.room_title,
+            stage_mode: s.stage_mode,
+            seat_limit: s.seat_limit,
+            you: s.you,
+            participants: s.participants,
+            chat,
+            polls: s.polls,
+            my_answers: s.my_answers,
+            requests: s.requests,
+            invite_links: s.invite_links,
+            banned: s.banned,
+            invited_by: None,
+            approved: false,
+        }
+    }
+
+    /// Replaces the state with a fresh snapshot, keeping what only notices told (the inviter).
+    pub fn replace(&mut self, s: Snapshot) {
+        let invited_by = self.invited_by.take();
+        let approved = self.approved;
+        *self = RoomState::from_snapshot(s);
+        if self.you.stage == StageAccess::Invited {
+            self.invited_by = invited_by;
+            self.approved = approved;
+        }
+    }
+
+    /// Applies one event in sequence order. Events with `seq` at or below the state's are ignored.
+    pub fn apply(&mut self, seq: u64, event: Event) -> Applied {
+        if seq <= self.seq {
+            return Applied::Stale;
+        }
+        self.seq = seq;
+        match event {
+            Event::Joined { participant } | Event::Updated { participant } => {
+                if participant.id == self.you.participant {
+                    self.you.name = participant.name.clone();
+                }
+                match self
+                    .participants
+                    .iter_mut()
+                    .find(|p| p.id == participant.id)
+                {
+                    Some(p) => *p = participant,
+                    None => self.participants.push(participant),
+                }
+            }
+            Event::Left { participant } => {
+                self.participants.retain(|p| p.id != participant);
+                self.requests.retain(|r| r.participant != participant);
+            }
+            Event::StageModeChanged { mode } => {
+                let changed = self.stage_mode != mode;
+                self.stage_mode = mode;
+                if changed {
+                    return Applied::Effect(Effect::StageModeChanged(mode));
+                }
+            }
+            Event::You { you } => {
+                if you.stage != StageAccess::Invited {
+                    self.invited_by = None;
+                    self.approved = false;
+                }
+                self.you = you;
+            }
+            Event::Requests { requests } => self.requests = requests,
+            Event::Notice { notice } => {
+                match &notice {
+                    Notice::Invited { by } => {
+                        self.invited_by = Some(by.clone());
+                        self.approved = false;
+                    }
+                    Notice::RequestApproved => self.approved = true,
+                    Notice::InvitationCancelled => {
+                        self.invited_by = None;
+                        self.approved = false;
+                    }
+                    _ => {}
+                }
+                return Applied::Effect(Effect::Notice(notice));
+            }
+            Event::Chat { message } => {
+                match self.chat.iter().position(|m| m.id >= message.id) {
+                    Some(i) if self.chat[i].id == message.id => self.chat[i] = message,
+                    Some(i) => self.chat.insert(i, message),
+                    None => self.chat.push(message),
+                }
+                trim_chat(&mut self.chat);
+            }
+            Event::ChatDeleted { message } => self.chat.retain(|m| m.id != message),
+            Event::Reaction { from, reaction } => {
+                let name = self.name_of(from).unwrap_or_default();
+                return Applied::Effect(Effect::Reaction {
+                    from,
+                    name,
+                    reaction,
+                });
+            }
+            Event::Poll { poll } => match self.polls.iter_mut().find(|p| p.id == poll.id) {
+                Some(p) => *p = poll,
+                None => self.polls.push(poll),
+            },
+            Event::Answered { answer } => {
+                match self.my_answers.iter_mut().find(|a| a.poll == answer.poll) {
+                    Some(a) => *a = answer,
+                    None => self.my_answers.push(answer),
+                }
+            }
+            Event::InviteLinks { links } => self.invite_links = links,
+            Event::Banned { banned } => self.banned = banned,
+        }
+        Applied::Quiet
+    }
+
+    pub fn name_of(&self, id: ParticipantId) -> Option<String> {
+        self.participants
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+    }
+
+    /// Your own entry in the list, when the server has sent it.
+    pub fn me(&self) -> Option<&ParticipantView> {
+        self.participants
+            .iter()
+            .find(|p| p.id == self.you.participant)
+    }
+
+    pub fn on_stage(&self) -> Vec<ParticipantView> {
+        self.participants
+            .iter()
+            .filter(|p| p.on_stage)
+            .cloned()
+            .collect()
+    }
+
+    pub fn viewers(&self) -> Vec<ParticipantView> {
+        self.participants
+            .iter()
+            .filter(|p| !p.on_stage)
+            .cloned()
+            .collect()
+    }
+
+    /// Raised hands in the order they were raised: `(participant, place)` with places from 1.
+    pub fn hand_order(&self) -> Vec<(ParticipantId, usize)> {
+        let mut hands: Vec<(u64, ParticipantId)> = self
+            .participants
+            .iter()
+            .filter_map(|p| p.hand.map(|h| (h, p.id)))
+            .collect();
+        hands.sort_unstable();
+        hands
+            .into_iter()
+            .enumerate()
+            .map(|(i, (_, id))| (id, i + 1))
+            .collect()
+    }
+
+    /// Where this person's hand is in the line, from 1.
+    pub fn hand_place(&self, id: ParticipantId) -> Option<usize> {
+        self.hand_order()
+            .into_iter()
+            .find(|(p, _)| *p == id)
+            .map(|(_, place)| place)
+    }
+
+    pub fn my_answer(&self, poll: PollId) -> Option<&MyAnswer> {
+        self.my_answers.iter().find(|a| a.poll == poll)
+    }
+}
+
+fn trim_chat(chat: &mut Vec<ChatMessage>) {
+    if chat.len() > CHAT_HISTORY {
+        let extra = chat.len() - CHAT_HISTORY;
+        chat.drain(..extra);
+    }
+}

@@ -1,0 +1,260 @@
+//! **Participants**: **On stage** and **Viewers**, with hand (and its place in line), microphone
+//! and camera; moderators get each person's actions.
+
+use leptos::prelude::*;
+use podium_protocol::{ClientMsg, ParticipantView, Role};
+use wasm_bindgen::JsCast;
+
+use crate::app::use_ctx;
+use crate::ui::icons::{Icon, Svg};
+use crate::ui::{hue, initials};
+
+/// One row's data; the whole tuple is the key, so a change redraws just that row.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Row {
+    p: ParticipantKey,
+    place: Option<usize>,
+    invited: bool,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ParticipantKey {
+    id: u64,
+    name: String,
+    role: Role,
+    on_stage: bool,
+    mic: bool,
+    camera: bool,
+    connected: bool,
+    mobile: bool,
+    hand: bool,
+}
+
+impl From<&ParticipantView> for ParticipantKey {
+    fn from(p: &ParticipantView) -> Self {
+        ParticipantKey {
+            id: p.id,
+            name: p.name.clone(),
+            role: p.role,
+            on_stage: p.on_stage,
+            mic: p.mic,
+            camera: p.camera,
+            connected: p.connected,
+            mobile: p.mobile,
+            hand: p.hand.is_some(),
+        }
+    }
+}
+
+#[component]
+pub fn Participants() -> impl IntoView {
+    let ctx = use_ctx();
+    let moderator = Memo::new(move |_| {
+        ctx.room
+            .with(|r| r.as_ref().map(|r| r.you.moderator).unwrap_or(false))
+    });
+    let rows = Memo::new(move |_| {
+        let invited = ctx.invited.get();
+        ctx.room.with(|r| {
+            let Some(r) = r else {
+                return (Vec::new(), Vec::new());
+            };
+            let order = r.hand_order();
+            let row = |p: &ParticipantView| Row {
+                p: p.into(),
+                place: order.iter().find(|(id, _)| *id == p.id).map(|(_, n)| *n),
+                invited: invited.contains(&p.id),
+            };
+            let mut stage: Vec<Row> = r
+                .participants
+                .iter()
+                .filter(|p| p.on_stage)
+                .map(row)
+                .collect();
+            let mut viewers: Vec<Row> = r
+                .participants
+                .iter()
+                .filter(|p| !p.on_stage)
+                .map(row)
+                .collect();
+            // Raised hands first, in the order raised; then by name.
+            let sort = |v: &mut Vec<Row>| {
+                v.sort_by(|a, b| {
+                    (a.place.unwrap_or(usize::MAX), a.p.name.to_ascii_lowercase())
+                        .cmp(&(b.place.unwrap_or(usize::MAX), b.p.name.to_ascii_lowercase()))
+                })
+            };
+            sort(&mut stage);
+            sort(&mut viewers);
+            (stage, viewers)
+        })
+    });
+    let any_hand = move || rows.with(|(s, v)| s.iter().chain(v.iter()).any(|r| r.place.is_some()));
+    let section = move |title_key: &'static str, on_stage: bool| {
+        let list = move || rows.with(|(s, v)| if on_stage { s.clone() } else { v.clone() });
+        let heading = format!(
+            "podium-people-{}",
+            if on_stage { "stage" } else { "viewers" }
+        );
+        let heading_ref = heading.clone();
+        view! {
+            <section class="people-section" aria-labelledby=heading_ref>
+                <h2 class="section-title" id=heading>
+                    {ctx.t(title_key)}
+                    <span class="count">{move || ctx.i18n.with_value(|i| i.number(list().len() as u64))}</span>
+                </h2>
+                <ul class="people">
+                    <For each=list key=|r| r.clone() let:row>
+                        <PersonRow row=row moderator=moderator/>
+                    </For>
+                </ul>
+                {move || list().is_empty().then(|| view! { <p class="empty small">{ctx.t("people.none")}</p> })}
+            </section>
+        }
+    };
+    view! {
+        <div class="panel participants">
+            {move || (moderator.get() && any_hand()).then(|| view! {
+                <div class="panel-actions">
+                    <button class="btn small" on:click=move |_| ctx.send(ClientMsg::LowerAllHands)>{ctx.t("people.lower_all_hands")}</button>
+                </div>
+            })}
+            {section("people.on_stage", true)}
+            {section("people.viewers", false)}
+        </div>
+    }
+}
+
+fn close_menu(ev: &web_sys::MouseEvent) {
+    let details = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("details").ok().flatten());
+    if let Some(d) = details {
+        let _ = d.remove_attribute("open");
+        if let Some(summary) = d
+            .query_selector("summary")
+            .ok()
+            .flatten()
+            .and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = summary.focus();
+        }
+    }
+}
+
+#[component]
+fn PersonRow(row: Row, moderator: Memo<bool>) -> impl IntoView {
+    let ctx = use_ctx();
+    let p = row.p.clone();
+    let id = p.id;
+    let mine = ctx
+        .room
+        .with_untracked(|r| r.as_ref().map(|r| r.you.participant == id).unwrap_or(false));
+    let you_moderator = moderator.get_untracked();
+    let style = format!("--hue:{}", hue(&p.name));
+    let hand_label = row.place.map(|n| {
+        ctx.tf(
+            "people.hand",
+            &[("place", &ctx.i18n.with_value(|i| i.number(n as u64)))],
+        )
+    });
+    let mic_label = ctx.t(if p.mic {
+        "people.mic_on"
+    } else {
+        "people.mic_off"
+    });
+    let cam_label = ctx.t(if p.camera {
+        "people.camera_on"
+    } else {
+        "people.camera_off"
+    });
+    let act = move |ev: web_sys::MouseEvent, msg: ClientMsg| {
+        close_menu(&ev);
+        ctx.send(msg);
+    };
+    let name = p.name.clone();
+    let menu = (you_moderator && !mine).then(|| {
+        let name2 = name.clone();
+        let remove = move |ev: web_sys::MouseEvent| {
+            close_menu(&ev);
+            let question = ctx.tf("people.remove_confirm", &[("name", &name2)]);
+            let ok = web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false);
+            if ok {
+                ctx.send(ClientMsg::RemoveFromSession { participant: id });
+            }
+        };
+        let viewer_invite = (!p.on_stage).then(|| {
+            if row.invited {
+                view! {
+                    <button role="menuitem" on:click=move |ev| {
+                        ctx.invited.update(|v| v.retain(|x| *x != id));
+                        act(ev, ClientMsg::CancelInvitation { participant: id });
+                    }>{ctx.t("people.cancel_invite")}</button>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <button role="menuitem" on:click=move |ev| {
+                        ctx.invited.update(|v| if !v.contains(&id) { v.push(id) });
+                        act(ev, ClientMsg::InviteToStage { participant: id });
+                    }>{ctx.t("people.invite")}</button>
+                }
+                .into_any()
+            }
+        });
+        view! {
+            <details class="menu">
+                <summary class="icon-btn" aria-label=ctx.tf("people.actions", &[("name", &name)]) title=ctx.tf("people.actions", &[("name", &name)])>
+                    <Svg icon=Icon::More/>
+                </summary>
+                <div class="menu-items" role="menu">
+                    {viewer_invite}
+                    {p.on_stage.then(|| view! {
+                        <button role="menuitem" on:click=move |ev| act(ev, ClientMsg::RemoveFromStage { participant: id })>
+                            {ctx.t("people.remove_from_stage")}
+                        </button>
+                    })}
+                    {(p.on_stage && p.mic).then(|| view! {
+                        <button role="menuitem" on:click=move |ev| act(ev, ClientMsg::Mute { participant: id })>{ctx.t("people.mute")}</button>
+                    })}
+                    {p.hand.then(|| view! {
+                        <button role="menuitem" on:click=move |ev| act(ev, ClientMsg::LowerHandOf { participant: id })>{ctx.t("people.lower_hand")}</button>
+                    })}
+                    {(p.role != Role::Moderator).then(|| view! {
+                        <button role="menuitem" class="danger" on:click=remove>{ctx.t("people.remove")}</button>
+                    })}
+                </div>
+            </details>
+        }
+    });
+    view! {
+        <li class="person" class=("away", !p.connected) data-participant=id.to_string()>
+            <span class="avatar" style=style aria-hidden="true">{initials(&p.name)}</span>
+            <span class="person-main">
+                <span class="person-name">{p.name.clone()}{mine.then(|| format!(" {}", ctx.t("people.you")))}</span>
+                <span class="person-meta">
+                    {(p.role != Role::Attendee).then(|| view! { <span class="role-badge small">{ctx.i18n.with_value(|i| i.role(p.role))}</span> })}
+                    {(!p.connected).then(|| view! { <span class="muted">{ctx.t("people.away")}</span> })}
+                    {p.mobile.then(|| view! { <span class="muted">{ctx.t("people.phone")}</span> })}
+                </span>
+            </span>
+            {hand_label.map(|label| { let title = label.clone(); view! {
+                <span class="hand" title=title>
+                    <Svg icon=Icon::Hand/>
+                    <span aria-hidden="true">{row.place.unwrap_or(0)}</span>
+                    <span class="sr-only">{label}</span>
+                </span>
+            }})}
+            {p.on_stage.then(|| view! {
+                <span class="state" class=("off", !p.mic) title=mic_label.clone()>
+                    <Svg icon=if p.mic { Icon::Mic } else { Icon::MicOff }/><span class="sr-only">{mic_label.clone()}</span>
+                </span>
+                <span class="state" class=("off", !p.camera) title=cam_label.clone()>
+                    <Svg icon=if p.camera { Icon::Camera } else { Icon::CameraOff }/><span class="sr-only">{cam_label.clone()}</span>
+                </span>
+            })}
+            {menu}
+        </li>
+    }
+}

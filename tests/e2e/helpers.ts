@@ -1,0 +1,95 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Browser, devices, expect, Page, TestInfo } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+export const SECRET = 'podium-e2e-secret';
+const ROOT = path.resolve(__dirname, '../..');
+
+export function serverBin(): string {
+  return process.env.PODIUM_SERVER_BIN ?? path.join(ROOT, 'target/debug/podium-server');
+}
+
+export function distDir(): string {
+  return process.env.PODIUM_STATIC_DIR ?? process.env.PODIUM_DIST ?? path.join(ROOT, 'dist');
+}
+
+export function baseUrl(): string {
+  const url = process.env.PODIUM_E2E_URL;
+  if (!url) throw new Error('the global setup did not start the server');
+  return url;
+}
+
+export type Role = 'moderator' | 'presenter' | 'attendee';
+export type Mode = 'open' | 'request' | 'invite';
+
+/** A room of its own for each test, so tests never see each other. */
+export function roomId(info: TestInfo): string {
+  return `e2e-${info.workerIndex}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export function token(room: string, role: Role, name: string, mode: Mode = 'request', sub?: string): string {
+  return execFileSync(serverBin(), [
+    'token', '--room', room, '--role', role, '--name', name, '--secret', SECRET,
+    '--stage-mode', mode, '--room-title', 'Biology 101: The cell',
+    ...(sub ? ['--sub', sub] : []),
+  ]).toString().trim();
+}
+
+export interface EnterOptions {
+  room: string;
+  role: Role;
+  name: string;
+  mode?: Mode;
+  mobile?: boolean;
+  /** The person's user id (the same id is the same person); random when not given. */
+  sub?: string;
+  /** Stay on the Set devices window instead of clicking Join as viewer. */
+  stayOnDevices?: boolean;
+  /** Runs on the new page before it loads the room (e.g. to add an init script). */
+  beforeGoto?: (page: Page) => Promise<void>;
+}
+
+/** Opens the room in a fresh browser context (a separate person). */
+export async function enter(browser: Browser, o: EnterOptions): Promise<Page> {
+  const context = await browser.newContext(o.mobile ? { ...devices['Pixel 7'] } : {});
+  const page = await context.newPage();
+  if (o.beforeGoto) await o.beforeGoto(page);
+  await page.goto(`${baseUrl()}/join#token=${token(o.room, o.role, o.name, o.mode ?? 'request', o.sub)}`);
+  if (o.mobile) {
+    await expect(toolbar(page)).toBeVisible();
+    return page;
+  }
+  await expect(page.getByRole('heading', { name: 'Set devices' })).toBeVisible();
+  if (!o.stayOnDevices) {
+    await page.getByRole('button', { name: 'Join as viewer' }).click();
+    await expect(toolbar(page)).toBeVisible();
+  }
+  return page;
+}
+
+export function toolbar(page: Page) {
+  return page.getByRole('navigation', { name: 'Session controls' });
+}
+
+export async function openTab(page: Page, name: string) {
+  await page.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
+}
+
+/** The participants list section (On stage / Viewers) as a locator. */
+export function section(page: Page, title: 'On stage' | 'Viewers') {
+  return page.locator('section.people-section').filter({ has: page.getByRole('heading', { name: new RegExp(`^${title}`) }) });
+}
+
+export async function screenshot(page: Page, name: string) {
+  const dir = path.join(__dirname, 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
+
+export async function expectNoAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  expect(summary).toEqual([]);
+}
