@@ -5,6 +5,7 @@ use podium_protocol::{
     MAX_CHAT_CHARS,
 };
 
+use crate::polls::COUNTS_EVERY;
 use crate::{Audience, Room};
 
 /// The shortest gap between two reactions from one person; a burst faster than this is noise.
@@ -87,6 +88,7 @@ impl Room {
 
     pub(crate) fn answer_poll(
         &mut self,
+        now: Millis,
         id: ParticipantId,
         poll: PollId,
         choices: &[u8],
@@ -104,16 +106,20 @@ impl Room {
                 answer: MyAnswer { poll, choices },
             },
         );
-        self.publish_poll(poll, false);
+        if let Some(entry) = self.polls.iter_mut().find(|p| p.id == poll) {
+            entry.counts_changed_at.get_or_insert(now);
+        }
         Ok(())
     }
 
     /// Shows a poll's new state: counts to moderators, or to everyone once shared.
     /// An answer changes only the counts, so others hear of it only when `for_all` says so.
     pub(crate) fn publish_poll(&mut self, poll: PollId, for_all: bool) {
-        let Some(entry) = self.polls.iter().find(|p| p.id == poll) else {
+        let Some(entry) = self.polls.iter_mut().find(|p| p.id == poll) else {
             return;
         };
+        entry.counts_changed_at = None;
+        let entry = &*entry;
         if entry.shared {
             let poll = entry.full_view();
             self.emit(Audience::Everyone, Event::Poll { poll });
@@ -124,6 +130,31 @@ impl Room {
                 self.emit(Audience::NotModerators, Event::Poll { poll: public });
             }
         }
+    }
+
+    /// Publishes the counts of polls whose answers have waited [`COUNTS_EVERY`].
+    pub(crate) fn publish_due_counts(&mut self, now: Millis) {
+        let due: Vec<PollId> = self
+            .polls
+            .iter()
+            .filter(|p| {
+                p.counts_changed_at
+                    .is_some_and(|at| at.saturating_add(COUNTS_EVERY) <= now)
+            })
+            .map(|p| p.id)
+            .collect();
+        for poll in due {
+            self.publish_poll(poll, false);
+        }
+    }
+
+    /// When changed poll counts are next due to be published.
+    pub(crate) fn counts_due(&self) -> Option<Millis> {
+        self.polls
+            .iter()
+            .filter_map(|p| p.counts_changed_at)
+            .min()
+            .map(|at| at.saturating_add(COUNTS_EVERY))
     }
 
     pub(crate) fn notify(&mut self, id: ParticipantId, notice: podium_protocol::Notice) {

@@ -146,6 +146,7 @@ impl Room {
     }
 
     pub(crate) fn tick(&mut self, now: Millis) {
+        self.publish_due_counts(now);
         let grace = self.config.grace;
         let expired: Vec<ParticipantId> = self
             .participants

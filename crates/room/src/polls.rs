@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use podium_protocol::{
-    ErrorCode, PollId, PollView, MAX_OPTION_CHARS, MAX_POLL_OPTIONS, MAX_QUESTION_CHARS,
+    ErrorCode, Millis, PollId, PollView, MAX_OPTION_CHARS, MAX_POLL_OPTIONS, MAX_QUESTION_CHARS,
     MIN_POLL_OPTIONS,
 };
 
@@ -19,7 +19,13 @@ pub(crate) struct Poll {
     pub counts: Vec<u32>,
     /// Answers by identity, so reconnecting cannot answer twice.
     pub answers: BTreeMap<String, Vec<u8>>,
+    /// When the counts first changed since they were last published: answers are published
+    /// together, [`COUNTS_EVERY`] after the first, so a class answering at once is one update.
+    pub counts_changed_at: Option<Millis>,
 }
+
+/// How often changed poll counts are published while answers arrive.
+pub(crate) const COUNTS_EVERY: Millis = 100;
 
 impl Poll {
     /// Builds a poll from a moderator's `create_poll`, or says why it is not a valid poll.
@@ -58,6 +64,7 @@ impl Poll {
             open: true,
             shared: false,
             answers: BTreeMap::new(),
+            counts_changed_at: None,
         })
     }
 

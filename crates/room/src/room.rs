@@ -113,7 +113,7 @@ impl Room {
             ClientMsg::LowerHand => self.lower_hand(id, false),
             ClientMsg::Chat { text } => self.chat(now, id, &text),
             ClientMsg::React { reaction } => self.react(now, id, reaction),
-            ClientMsg::AnswerPoll { poll, choices } => self.answer_poll(id, poll, &choices),
+            ClientMsg::AnswerPoll { poll, choices } => self.answer_poll(now, id, poll, &choices),
             moderator_msg => {
                 rules::require_moderator(self.participant(id)?.role)?;
                 self.moderate(id, moderator_msg)
@@ -179,11 +179,16 @@ impl Room {
 
     /// When the room next needs an [`Input::Tick`], if ever.
     pub fn poll_timeout(&self) -> Option<Millis> {
-        self.participants
+        let place_expires = self
+            .participants
             .values()
             .filter_map(|p| p.dropped_at)
             .min()
-            .map(|dropped| dropped.saturating_add(self.config.grace))
+            .map(|dropped| dropped.saturating_add(self.config.grace));
+        [place_expires, self.counts_due()]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// No one is in the room and no place is being held: the caller may drop the room.

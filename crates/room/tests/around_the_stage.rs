@@ -188,6 +188,7 @@ fn a_poll_round_trip_with_live_counts_for_moderators() {
         },
     )
     .unwrap();
+    room.wait(100);
     room.send(
         speaker,
         ClientMsg::AnswerPoll {
@@ -196,6 +197,7 @@ fn a_poll_round_trip_with_live_counts_for_moderators() {
         },
     )
     .unwrap();
+    room.wait(100);
     assert_eq!(
         room.send(
             viewer,
@@ -308,4 +310,41 @@ fn invalid_polls_are_refused() {
         room.send(teacher, ClientMsg::EndPoll { poll: 99 }),
         Err(ErrorCode::UnknownPoll)
     );
+}
+
+#[test]
+fn a_class_answering_at_once_reaches_moderators_as_one_update() {
+    let mut room = Classroom::new(StageMode::Request);
+    let teacher = room.enter("Teacher", Role::Moderator);
+    let students: Vec<_> = (0..30)
+        .map(|i| room.enter(&format!("S{i}"), Role::Attendee))
+        .collect();
+    room.send(teacher, poll("Ready?", &["Yes", "No"], false, None))
+        .unwrap();
+    let id = room.room.snapshot_for(teacher.id).unwrap().polls[0].id;
+    room.take(teacher);
+    for student in &students {
+        let msg = ClientMsg::AnswerPoll {
+            poll: id,
+            choices: vec![0],
+        };
+        room.send(*student, msg).unwrap();
+    }
+    let counts = |room: &mut Classroom| -> Vec<Vec<u32>> {
+        room.take(teacher)
+            .into_iter()
+            .filter_map(|d| match d {
+                Delivered::Event(Event::Poll { poll }) => poll.counts,
+                _ => None,
+            })
+            .collect()
+    };
+    assert!(counts(&mut room).is_empty(), "nothing before the interval");
+    assert!(
+        room.room.poll_timeout().is_some(),
+        "the room asks to be woken"
+    );
+    room.wait(100);
+    assert_eq!(counts(&mut room), [vec![30, 0]]);
+    assert_eq!(room.room.poll_timeout(), None);
 }
