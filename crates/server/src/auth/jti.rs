@@ -1,11 +1,11 @@
 //! Spent token ids, kept in the store until their token would have expired anyway, so that a
 //! join token cannot be used twice, not even across a server restart.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use podium_protocol::ErrorCode;
 
+use super::every::Every;
 use crate::store::Store;
 
 /// How often expired ids are swept out, in seconds.
@@ -13,14 +13,14 @@ const PRUNE_EVERY_SECS: u64 = 60;
 
 pub struct UsedTokens {
     store: Arc<dyn Store>,
-    next_prune: AtomicU64,
+    next_prune: Every,
 }
 
 impl UsedTokens {
     pub fn new(store: Arc<dyn Store>) -> UsedTokens {
         UsedTokens {
             store,
-            next_prune: AtomicU64::new(0),
+            next_prune: Every::new(PRUNE_EVERY_SECS),
         }
     }
 
@@ -43,18 +43,7 @@ impl UsedTokens {
     }
 
     fn prune(&self, now: u64) {
-        let due = self.next_prune.load(Ordering::Relaxed);
-        if now < due
-            || self
-                .next_prune
-                .compare_exchange(
-                    due,
-                    now.saturating_add(PRUNE_EVERY_SECS),
-                    Ordering::Relaxed,
-                    Ordering::Relaxed,
-                )
-                .is_err()
-        {
+        if !self.next_prune.due(now) {
             return;
         }
         if let Err(e) = self.store.prune_token_ids(now) {

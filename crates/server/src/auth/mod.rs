@@ -3,6 +3,7 @@
 //! Tokens are HS256 JWTs checked with the `jsonwebtoken` crate as `docs/token.md` says; each
 //! failure maps to the [`ErrorCode`] a client shows. Nothing here logs a token or credential.
 
+mod every;
 mod invite;
 mod jti;
 mod resume;

@@ -3,7 +3,6 @@
 //! (single-use) token. Only a SHA-256 of each credential is stored, with the entrant it stands
 //! for; the credential itself is never stored or logged.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -12,6 +11,7 @@ use podium_protocol::{ErrorCode, Millis};
 use podium_room::Entrant;
 use sha2::{Digest, Sha256};
 
+use super::every::Every;
 use crate::store::{ResumeEntry, Store, StoreError};
 
 /// How long a resume credential stays good.
@@ -21,7 +21,7 @@ const PRUNE_EVERY_MS: Millis = 60_000;
 
 pub struct ResumeStore {
     store: Arc<dyn Store>,
-    next_prune: AtomicU64,
+    next_prune: Every,
 }
 
 fn hash(credential: &[u8]) -> [u8; 32] {
@@ -32,7 +32,7 @@ impl ResumeStore {
     pub fn new(store: Arc<dyn Store>) -> ResumeStore {
         ResumeStore {
             store,
-            next_prune: AtomicU64::new(0),
+            next_prune: Every::new(PRUNE_EVERY_MS),
         }
     }
 
@@ -66,18 +66,7 @@ impl ResumeStore {
     }
 
     fn prune(&self, now: Millis) {
-        let due = self.next_prune.load(Ordering::Relaxed);
-        if now < due
-            || self
-                .next_prune
-                .compare_exchange(
-                    due,
-                    now.saturating_add(PRUNE_EVERY_MS),
-                    Ordering::Relaxed,
-                    Ordering::Relaxed,
-                )
-                .is_err()
-        {
+        if !self.next_prune.due(now) {
             return;
         }
         if let Err(e) = self.store.prune_resume(now) {
