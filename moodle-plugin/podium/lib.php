@@ -29,8 +29,8 @@ use mod_podium\instance;
 /**
  * The features this activity supports.
  *
- * Groups are not supported: one activity is one room. Completion rules (attendance time,
- * answered a poll) come with the attendance callback.
+ * Groups are not supported: one activity is one room. The completion rules (attended for at
+ * least N minutes, answered a poll) come from the server's attendance reports.
  *
  * @param string $feature FEATURE_xx constant.
  * @return mixed True or false, a purpose for FEATURE_MOD_PURPOSE, null when unknown.
@@ -41,10 +41,10 @@ function podium_supports($feature) {
         case FEATURE_SHOW_DESCRIPTION:
         case FEATURE_BACKUP_MOODLE2:
         case FEATURE_COMPLETION_TRACKS_VIEWS:
+        case FEATURE_COMPLETION_HAS_RULES:
             return true;
         case FEATURE_GROUPS:
         case FEATURE_GROUPINGS:
-        case FEATURE_COMPLETION_HAS_RULES:
         case FEATURE_GRADE_HAS_GRADE:
         case FEATURE_GRADE_OUTCOMES:
             return false;
@@ -88,6 +88,45 @@ function podium_delete_instance($id) {
 }
 
 /**
+ * What the course page needs to know of an activity: its completion rules.
+ *
+ * @param stdClass $coursemodule The course module.
+ * @return cached_cm_info|false
+ */
+function podium_get_coursemodule_info($coursemodule) {
+    global $DB;
+    $podium = $DB->get_record('podium', ['id' => $coursemodule->instance],
+        'id, name, intro, introformat, completionminutes, completionpoll');
+    if (!$podium) {
+        return false;
+    }
+    $info = new cached_cm_info();
+    $info->name = $podium->name;
+    if ($coursemodule->showdescription) {
+        $info->content = format_module_intro('podium', $podium, $coursemodule->id, false);
+    }
+    if ($coursemodule->completion == COMPLETION_TRACKING_AUTOMATIC) {
+        $info->customdata['customcompletionrules'] = instance::completion_rules($podium);
+    }
+    return $info;
+}
+
+/**
+ * Add the moderators' attendance report to the activity's menu.
+ *
+ * @param settings_navigation $settings
+ * @param navigation_node $node The activity's node.
+ */
+function podium_extend_settings_navigation(settings_navigation $settings, navigation_node $node) {
+    $cm = $settings->get_page()->cm;
+    if ($cm && has_capability('mod/podium:moderate', $cm->context)) {
+        $node->add(get_string('attendancereport', 'mod_podium'),
+            new moodle_url('/mod/podium/report.php', ['id' => $cm->id]),
+            navigation_node::TYPE_SETTING, null, 'podiumattendance');
+    }
+}
+
+/**
  * Add the reset options for this module to the course reset form.
  *
  * @param MoodleQuickForm $mform The course reset form.
@@ -117,11 +156,13 @@ function podium_reset_userdata($data) {
     global $DB;
     $status = [];
     if (!empty($data->reset_podium_attendance)) {
-        $DB->delete_records_select(
-            'podium_attendance',
-            'podiumid IN (SELECT id FROM {podium} WHERE course = :courseid)',
-            ['courseid' => $data->courseid]
-        );
+        foreach (['podium_attendance', 'podium_reports'] as $table) {
+            $DB->delete_records_select(
+                $table,
+                'podiumid IN (SELECT id FROM {podium} WHERE course = :courseid)',
+                ['courseid' => $data->courseid]
+            );
+        }
         $status[] = [
             'component' => get_string('modulenameplural', 'mod_podium'),
             'item' => get_string('resetattendance', 'mod_podium'),

@@ -75,6 +75,78 @@ class mod_podium_mod_form extends moodleform_mod {
     }
 
     /**
+     * Fill in the completion rule's checkbox, which is not stored.
+     *
+     * @param array $defaultvalues
+     */
+    public function data_preprocessing(&$defaultvalues) {
+        parent::data_preprocessing($defaultvalues);
+        $suffix = $this->get_suffix();
+        $defaultvalues['completionminutesenabled' . $suffix] = !empty($defaultvalues['completionminutes' . $suffix]) ? 1 : 0;
+        if (empty($defaultvalues['completionminutes' . $suffix])) {
+            $defaultvalues['completionminutes' . $suffix] = 30;
+        }
+    }
+
+    /**
+     * The completion rules: attended for at least N minutes, answered a poll.
+     *
+     * @return string[] The elements added.
+     */
+    public function add_completion_rules() {
+        $mform = $this->_form;
+        $suffix = $this->get_suffix();
+
+        $enabled = 'completionminutesenabled' . $suffix;
+        $minutes = 'completionminutes' . $suffix;
+        $group = [
+            $mform->createElement('checkbox', $enabled, '', get_string('completionminutes', 'mod_podium')),
+            $mform->createElement('text', $minutes, '', ['size' => 4]),
+        ];
+        $mform->setType($minutes, PARAM_INT);
+        $groupname = 'completionminutesgroup' . $suffix;
+        $mform->addGroup($group, $groupname, '', ' ', false);
+        $mform->hideIf($minutes, $enabled, 'notchecked');
+
+        $poll = 'completionpoll' . $suffix;
+        $mform->addElement('advcheckbox', $poll, '', get_string('completionpoll', 'mod_podium'));
+
+        return [$groupname, $poll];
+    }
+
+    /**
+     * Whether a completion rule is on in the submitted data.
+     *
+     * @param array $data
+     * @return bool
+     */
+    public function completion_rule_enabled($data) {
+        $suffix = $this->get_suffix();
+        return (!empty($data['completionminutesenabled' . $suffix]) && (int) $data['completionminutes' . $suffix] > 0)
+            || !empty($data['completionpoll' . $suffix]);
+    }
+
+    /**
+     * Turn the rules off when their boxes are not ticked or completion is not automatic.
+     *
+     * @param stdClass $data
+     */
+    public function data_postprocessing($data) {
+        parent::data_postprocessing($data);
+        if (!empty($data->completionunlocked)) {
+            $suffix = $this->get_suffix();
+            $completion = $data->{'completion' . $suffix} ?? COMPLETION_TRACKING_NONE;
+            $automatic = $completion == COMPLETION_TRACKING_AUTOMATIC;
+            if (empty($data->{'completionminutesenabled' . $suffix}) || !$automatic) {
+                $data->{'completionminutes' . $suffix} = 0;
+            }
+            if (!$automatic) {
+                $data->{'completionpoll' . $suffix} = 0;
+            }
+        }
+    }
+
+    /**
      * Check the submitted data.
      *
      * @param array $data The submitted data.
@@ -85,6 +157,13 @@ class mod_podium_mod_form extends moodleform_mod {
         $errors = parent::validation($data, $files);
         if (isset($data['stagemode']) && !in_array($data['stagemode'], instance::STAGE_MODES, true)) {
             $errors['stagemode'] = get_string('stagemode_invalid', 'mod_podium');
+        }
+        $suffix = $this->get_suffix();
+        if (!empty($data['completionminutesenabled' . $suffix])) {
+            $minutes = (int) ($data['completionminutes' . $suffix] ?? 0);
+            if ($minutes < 1 || $minutes > 1440) {
+                $errors['completionminutesgroup' . $suffix] = get_string('completionminutes_invalid', 'mod_podium');
+            }
         }
         return $errors;
     }

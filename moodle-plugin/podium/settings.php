@@ -25,10 +25,17 @@
 defined('MOODLE_INTERNAL') || die();
 
 if ($ADMIN->fulltree) {
+    // What the Podium server must allow: this site's scheme, host and port.
+    $site = parse_url($CFG->wwwroot);
+    $origin = ($site['scheme'] ?? 'https') . '://' . ($site['host'] ?? '') . (isset($site['port']) ? ':' . $site['port'] : '');
     $settings->add(new admin_setting_heading(
         'mod_podium/serverheading',
         get_string('settings:server', 'mod_podium'),
-        get_string('settings:server_desc', 'mod_podium', \mod_podium\token::site_id($CFG->wwwroot))
+        get_string('settings:server_desc', 'mod_podium', [
+            'siteid' => \mod_podium\token::site_id($CFG->wwwroot),
+            'origin' => $origin,
+            'callback' => (new moodle_url('/mod/podium/callback.php'))->out(false),
+        ])
     ));
 
     $settings->add(new admin_setting_configtext(

@@ -25,7 +25,7 @@
 defined('MOODLE_INTERNAL') || die();
 
 $plugin->component = 'mod_podium';
-$plugin->version = 2026112300;
+$plugin->version = 2026112400;
 $plugin->requires = 2024100700; // Moodle 4.5.
 $plugin->supported = [405, 500];
 $plugin->maturity = MATURITY_ALPHA;

@@ -49,6 +49,8 @@ export interface EnterOptions {
   stayOnDevices?: boolean;
   /** Runs on the new page before it loads the room (e.g. to add an init script). */
   beforeGoto?: (page: Page) => Promise<void>;
+  /** Another server than the suite's (a test that starts its own). */
+  base?: string;
 }
 
 /** Opens the room in a fresh browser context (a separate person). */
@@ -56,7 +58,7 @@ export async function enter(browser: Browser, o: EnterOptions): Promise<Page> {
   const context = await browser.newContext(o.mobile ? { ...devices['Pixel 7'] } : {});
   const page = await context.newPage();
   if (o.beforeGoto) await o.beforeGoto(page);
-  await page.goto(`${baseUrl()}/join#token=${token(o.room, o.role, o.name, o.mode ?? 'request', o.sub)}`);
+  await page.goto(`${o.base ?? baseUrl()}/join#token=${token(o.room, o.role, o.name, o.mode ?? 'request', o.sub)}`);
   if (o.mobile) {
     await expect(toolbar(page)).toBeVisible();
     return page;
@@ -92,4 +94,44 @@ export async function expectNoAxeViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
   const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   expect(summary).toEqual([]);
+}
+
+declare global {
+  interface Window {
+    __podiumSockets: WebSocket[];
+    __podiumBlock: boolean;
+  }
+}
+
+/**
+ * Lets a test drop a page's connection: every WebSocket the page opens is remembered, and while
+ * `__podiumBlock` is set new ones go to a port where nothing listens (as on a network that is down).
+ */
+export async function controlSockets(page: Page) {
+  await page.addInitScript(() => {
+    const Native = window.WebSocket;
+    window.__podiumSockets = [];
+    window.__podiumBlock = false;
+    class Controlled extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(window.__podiumBlock ? 'ws://127.0.0.1:9/' : url, protocols);
+        window.__podiumSockets.push(this);
+      }
+    }
+    window.WebSocket = Controlled as typeof WebSocket;
+  });
+}
+
+/** Closes the page's open socket and keeps new ones from getting through until `restore`. */
+export async function dropConnection(page: Page) {
+  await page.evaluate(() => {
+    window.__podiumBlock = true;
+    for (const ws of window.__podiumSockets) ws.close();
+  });
+}
+
+export async function restoreConnection(page: Page) {
+  await page.evaluate(() => {
+    window.__podiumBlock = false;
+  });
 }

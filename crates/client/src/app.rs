@@ -6,13 +6,16 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use podium_protocol::{
-    Auth, ClientMsg, CloseReason, Notice, ParticipantId, Reaction, ServerMsg, StageAccess,
+    Auth, ClientMsg, CloseReason, ErrorCode, Notice, ParticipantId, Reaction, ServerMsg,
+    StageAccess,
 };
 use wasm_bindgen::JsCast;
 
 use crate::config::{self, Config, Entry, PageLocation};
 use crate::i18n::I18n;
+use crate::media::Prefs;
 use crate::net::{self, Conn, Net};
+use crate::rtc::{Media, Want};
 use crate::state::{Applied, Effect as RoomEffect, RoomState};
 use crate::ui;
 
@@ -69,6 +72,10 @@ pub struct Burst {
 pub struct Ctx {
     pub room: RwSignal<Option<RoomState>>,
     pub net: Net,
+    /// Live media: the peer connection, what is sent and what arrives.
+    pub media: Media,
+    /// The camera, microphone and speaker chosen in Set devices.
+    pub devices: RwSignal<Prefs>,
     pub i18n: StoredValue<I18n>,
     /// Past the **Set devices** window.
     pub entered: RwSignal<bool>,
@@ -175,7 +182,12 @@ impl Ctx {
     /// Handles one message from the server.
     fn on_server(&self, msg: ServerMsg) {
         match msg {
-            ServerMsg::Welcome { snapshot, .. } => {
+            ServerMsg::Welcome {
+                snapshot,
+                ice_servers,
+                ..
+            } => {
+                let me = snapshot.you.participant;
                 self.room.update(|r| match r {
                     Some(r) => r.replace(*snapshot),
                     None => *r = Some(RoomState::from_snapshot(*snapshot)),
@@ -186,6 +198,8 @@ impl Ctx {
                 if self.mobile || on_stage == Some(true) {
                     self.entered.set(true);
                 }
+                // Every welcome (a reconnect too) sets the media up afresh.
+                self.media.start(ice_servers, me, on_stage == Some(true));
             }
             ServerMsg::Snapshot { snapshot } => self.room.update(|r| match r {
                 Some(r) => r.replace(*snapshot),
@@ -207,6 +221,9 @@ impl Ctx {
                 message,
                 command,
             } => {
+                if code == ErrorCode::MediaRefused {
+                    self.media.refused();
+                }
                 let text = self.i18n.with_value(|i| i.error(code, &message));
                 if command.is_none() && self.room.with_untracked(|r| r.is_none()) {
                     self.fatal.set(Some(text));
@@ -219,21 +236,39 @@ impl Ctx {
                 if reason == CloseReason::ServerShutdown {
                     self.toast(ToastKind::Info, text);
                 } else {
+                    self.media.stop();
                     self.announce(text.clone(), true);
                     self.fatal.set(Some(text));
                 }
             }
-            // Live media is negotiated by the media module when it arrives; nothing to show yet.
-            ServerMsg::Pong
-            | ServerMsg::MediaAnswer { .. }
-            | ServerMsg::MediaOffer { .. }
-            | ServerMsg::MediaTracks { .. } => {}
+            ServerMsg::MediaAnswer { sdp } => self.media.server_answer(sdp),
+            ServerMsg::MediaOffer { sdp } => self.media.server_offer(sdp),
+            ServerMsg::MediaTracks { tracks } => self.media.tracks(tracks),
+            ServerMsg::Participants { participants } => self.room.update(|r| {
+                if let Some(r) = r {
+                    for p in participants {
+                        r.upsert(p);
+                    }
+                }
+            }),
+            ServerMsg::ChatHistory { messages } => self.room.update(|r| {
+                if let Some(r) = r {
+                    for m in messages {
+                        r.add_chat(m);
+                    }
+                }
+            }),
+            ServerMsg::Pong => {}
         }
     }
 
     fn on_effect(&self, effect: RoomEffect) {
         match effect {
-            RoomEffect::Reaction { reaction, name, .. } => self.burst(reaction, name),
+            RoomEffect::Reactions(shown) => {
+                for r in shown {
+                    self.burst(r.reaction, r.name);
+                }
+            }
             RoomEffect::StageModeChanged(mode) => {
                 let text = self.tf(
                     "notice.stage_mode",
@@ -395,6 +430,8 @@ fn Session(cfg: Config, i18n: I18n, mobile: bool, auth: Auth, fp: String) -> imp
     let ctx = Ctx {
         room,
         net,
+        media: Media::new(net, cfg.relay_only),
+        devices: RwSignal::new(Prefs::load()),
         i18n: StoredValue::new(i18n),
         entered: RwSignal::new(mobile),
         get_ready: RwSignal::new(false),
@@ -439,6 +476,46 @@ fn Session(cfg: Config, i18n: I18n, mobile: bool, auth: Auth, fp: String) -> imp
         }
         now
     });
+    // What is sent follows the room: on stage with the microphone, camera and screen the room
+    // says are on, from the devices chosen. A moderator's mute or a removal stops it the same
+    // way. The sound plays through the chosen speaker.
+    Effect::new(move |sent: Option<Want>| {
+        let (on_stage, mic, camera, screen) = room.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    let me = r.me();
+                    (
+                        r.you.stage == StageAccess::OnStage,
+                        me.is_some_and(|p| p.mic),
+                        me.is_some_and(|p| p.camera),
+                        me.is_some_and(|p| p.screen),
+                    )
+                })
+                .unwrap_or_default()
+        });
+        let want = ctx.devices.with(|d| Want {
+            on_stage,
+            mic,
+            camera,
+            screen,
+            mic_device: d.microphone.clone(),
+            camera_device: d.camera.clone(),
+            speaker: d.speaker.clone(),
+        });
+        if sent.as_ref() != Some(&want) {
+            ctx.media.publish(want.clone());
+        }
+        want
+    });
+    ctx.media.on_problem(Rc::new(move |e| {
+        let text = match &e {
+            crate::media::MediaError::Other(detail) => {
+                ctx.tf("devices.failed", &[("detail", detail)])
+            }
+            other => ctx.t(other.key()),
+        };
+        ctx.toast(ToastKind::Error, text);
+    }));
     // Invitations sent by this moderator end when the person reaches the stage or leaves.
     Effect::new(move |_| {
         let present: Vec<(ParticipantId, bool)> = room.with(|r| {

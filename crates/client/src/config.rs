@@ -27,6 +27,9 @@ pub struct Config {
     pub mobile: Option<bool>,
     /// The language tag for dates and numbers (`en`, `pt-BR`); `None` uses the browser's.
     pub locale: Option<String>,
+    /// Media only through the TURN relay (`iceTransportPolicy: "relay"`), for networks where
+    /// direct UDP to the server is not wanted.
+    pub relay_only: bool,
 }
 
 /// The JSON a host may put in a `<script type="application/json">` inside the mount element.
@@ -39,6 +42,7 @@ struct JsonConfig {
     strings: HashMap<String, String>,
     mobile: Option<bool>,
     locale: Option<String>,
+    ice_transport_policy: Option<String>,
 }
 
 /// Where the page itself was loaded from, to derive the default WebSocket URL.
@@ -152,6 +156,7 @@ pub fn parse(
             "invite" => cfg.invite = Some(value.clone()),
             "mobile" => cfg.mobile = parse_bool(value),
             "locale" => cfg.locale = Some(value.clone()),
+            "ice-transport-policy" => cfg.ice_transport_policy = Some(value.clone()),
             "strings" => {
                 let strings: HashMap<String, String> = crate::wire::parse(value)
                     .ok_or("data-strings: not a JSON object of strings")?;
@@ -177,6 +182,7 @@ pub fn parse(
             .locale
             .filter(|l| !l.is_empty())
             .map(|l| l.replace('_', "-")),
+        relay_only: cfg.ice_transport_policy.as_deref() == Some("relay"),
     })
 }
 

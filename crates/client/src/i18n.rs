@@ -82,6 +82,16 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("toolbar.reactions", "Reactions"),
     ("toolbar.requests", "Requests"),
     ("toolbar.requests_count", "{count} waiting"),
+    ("toolbar.share_screen", "Share screen"),
+    ("toolbar.stop_sharing", "Stop sharing"),
+    ("toolbar.devices", "Devices"),
+    ("devices.done", "Done"),
+    // Live media.
+    ("media.sound_blocked", "Your browser is keeping the session's sound off until you allow it."),
+    ("media.turn_on_sound", "Turn on sound"),
+    ("media.screen_of", "Screen shared by {name}"),
+    ("media.screen_failed", "The screen could not be shared."),
+    ("media.speaking", "Speaking"),
     // Panels and tabs.
     ("tabs.label", "Panels"),
     ("tabs.stage", "Stage"),

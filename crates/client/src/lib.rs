@@ -6,6 +6,7 @@ pub mod config;
 pub mod i18n;
 pub mod media;
 pub mod net;
+pub mod rtc;
 pub mod state;
 pub mod ui;
 pub mod wire;

@@ -1,6 +1,6 @@
 //! Devices: listing cameras, microphones and speakers, a camera preview, a microphone level
 //! meter (Web Audio), a test sound through the chosen speaker (`setSinkId` where the browser has
-//! it), and the choices remembered for next time. Publishing live media comes with the SFU work.
+//! it), and the choices remembered for next time. Publishing and receiving live media is `rtc`'s.
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -46,7 +46,7 @@ impl MediaError {
         }
     }
 
-    fn from_js(e: JsValue) -> Self {
+    pub fn from_js(e: JsValue) -> Self {
         let name = Reflect::get(&e, &JsValue::from_str("name"))
             .ok()
             .and_then(|v| v.as_string())
@@ -109,35 +109,52 @@ pub async fn enumerate() -> Result<DeviceLists, MediaError> {
     Ok(out)
 }
 
-fn constraint(device: Option<&str>) -> JsValue {
+/// `{deviceId: {exact: id}}`, or `{ideal: id}` when `exact` is false, or `true` for any device.
+fn constraint(device: Option<&str>, exact: bool) -> JsValue {
     match device.filter(|d| !d.is_empty()) {
         Some(id) => {
-            let exact = Object::new();
-            let _ = Reflect::set(&exact, &JsValue::from_str("ideal"), &JsValue::from_str(id));
+            let wanted = Object::new();
+            let how = if exact { "exact" } else { "ideal" };
+            let _ = Reflect::set(&wanted, &JsValue::from_str(how), &JsValue::from_str(id));
             let c = Object::new();
-            let _ = Reflect::set(&c, &JsValue::from_str("deviceId"), &exact);
+            let _ = Reflect::set(&c, &JsValue::from_str("deviceId"), &wanted);
             c.into()
         }
         None => JsValue::TRUE,
     }
 }
 
-/// Asks for the camera and/or microphone.
+/// Asks for the camera and/or microphone: the chosen ones exactly (a browser holding another
+/// device open would keep it for a merely preferred id), or, when a chosen one is gone, the
+/// nearest the browser has.
 pub async fn open(
     camera: Option<&str>,
     mic: Option<&str>,
     video: bool,
     audio: bool,
 ) -> Result<MediaStream, MediaError> {
+    match request(camera, mic, video, audio, true).await {
+        Err(MediaError::NotFound) => request(camera, mic, video, audio, false).await,
+        other => other,
+    }
+}
+
+async fn request(
+    camera: Option<&str>,
+    mic: Option<&str>,
+    video: bool,
+    audio: bool,
+    exact: bool,
+) -> Result<MediaStream, MediaError> {
     let md = media_devices()?;
     let c = MediaStreamConstraints::new();
     c.set_video(&if video {
-        constraint(camera)
+        constraint(camera, exact)
     } else {
         JsValue::FALSE
     });
     c.set_audio(&if audio {
-        constraint(mic)
+        constraint(mic, exact)
     } else {
         JsValue::FALSE
     });
@@ -234,23 +251,29 @@ pub fn sink_supported() -> bool {
     Reflect::has(&proto, &JsValue::from_str("setSinkId")).unwrap_or(false)
 }
 
+/// Sends an audio or video element's sound to the speaker `sink` (`setSinkId`), where the
+/// browser lets a page choose; otherwise it plays through the default output.
+pub async fn set_sink(el: &web_sys::HtmlMediaElement, sink: &str) {
+    if sink.is_empty() || !sink_supported() {
+        return;
+    }
+    let Ok(f) = Reflect::get(el, &JsValue::from_str("setSinkId")) else {
+        return;
+    };
+    if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+        if let Ok(p) = f.call1(el, &JsValue::from_str(sink)) {
+            if let Ok(p) = p.dyn_into::<js_sys::Promise>() {
+                let _ = JsFuture::from(p).await;
+            }
+        }
+    }
+}
+
 /// Plays a short chime through `sink` (or the default output).
 pub async fn play_test_sound(sink: Option<String>) -> Result<(), String> {
     let audio =
         HtmlAudioElement::new_with_src(&chime_data_uri()).map_err(|_| "audio".to_string())?;
-    if let Some(id) = sink.filter(|s| !s.is_empty()) {
-        if sink_supported() {
-            if let Ok(f) = Reflect::get(&audio, &JsValue::from_str("setSinkId")) {
-                if let Some(f) = f.dyn_ref::<js_sys::Function>() {
-                    if let Ok(p) = f.call1(&audio, &JsValue::from_str(&id)) {
-                        if let Ok(p) = p.dyn_into::<js_sys::Promise>() {
-                            let _ = JsFuture::from(p).await;
-                        }
-                    }
-                }
-            }
-        }
-    }
+    set_sink(&audio, sink.as_deref().unwrap_or_default()).await;
     let p = audio.play().map_err(|_| "play".to_string())?;
     JsFuture::from(p)
         .await

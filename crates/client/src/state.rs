@@ -3,7 +3,7 @@
 //! signal and exposes it through context.
 
 use podium_protocol::{
-    BannedView, ChatMessage, Event, InviteLinkView, MyAnswer, Notice, ParticipantId,
+    BannedView, ChatMessage, Event, Features, InviteLinkView, MyAnswer, Notice, ParticipantId,
     ParticipantView, PollId, PollView, Reaction, Snapshot, StageAccess, StageMode, StageRequest,
     YouView, CHAT_HISTORY,
 };
@@ -15,6 +15,8 @@ pub struct RoomState {
     pub room_title: Option<String>,
     pub stage_mode: StageMode,
     pub seat_limit: u32,
+    /// Chat, reactions and polls on or off for this room: the controls of what is off are hidden.
+    pub features: Features,
     pub you: YouView,
     /// In the order people entered.
     pub participants: Vec<ParticipantView>,
@@ -34,12 +36,17 @@ pub struct RoomState {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
     Notice(Notice),
-    Reaction {
-        from: ParticipantId,
-        name: String,
-        reaction: Reaction,
-    },
+    /// Reactions to show, oldest first.
+    Reactions(Vec<ShownReaction>),
     StageModeChanged(StageMode),
+}
+
+/// One reaction with the name of who sent it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShownReaction {
+    pub from: ParticipantId,
+    pub name: String,
+    pub reaction: Reaction,
 }
 
 /// The result of offering an event to the state.
@@ -62,6 +69,7 @@ impl RoomState {
             room_title: s.room_title,
             stage_mode: s.stage_mode,
             seat_limit: s.seat_limit,
+            features: s.features,
             you: s.you,
             participants: s.participants,
             chat,
@@ -93,23 +101,17 @@ impl RoomState {
         }
         self.seq = seq;
         match event {
-            Event::Joined { participant } | Event::Updated { participant } => {
-                if participant.id == self.you.participant {
-                    self.you.name = participant.name.clone();
+            Event::People { people, left } => {
+                for participant in people {
+                    self.upsert(participant);
                 }
-                match self
-                    .participants
-                    .iter_mut()
-                    .find(|p| p.id == participant.id)
-                {
-                    Some(p) => *p = participant,
-                    None => self.participants.push(participant),
+                for gone in left {
+                    self.participants.retain(|p| p.id != gone);
+                    self.requests.retain(|r| r.participant != gone);
                 }
             }
-            Event::Left { participant } => {
-                self.participants.retain(|p| p.id != participant);
-                self.requests.retain(|r| r.participant != participant);
-            }
+            Event::Updated { participant } => self.upsert(participant),
+            Event::FeaturesChanged { features } => self.features = features,
             Event::StageModeChanged { mode } => {
                 let changed = self.stage_mode != mode;
                 self.stage_mode = mode;
@@ -140,22 +142,18 @@ impl RoomState {
                 }
                 return Applied::Effect(Effect::Notice(notice));
             }
-            Event::Chat { message } => {
-                match self.chat.iter().position(|m| m.id >= message.id) {
-                    Some(i) if self.chat[i].id == message.id => self.chat[i] = message,
-                    Some(i) => self.chat.insert(i, message),
-                    None => self.chat.push(message),
-                }
-                trim_chat(&mut self.chat);
-            }
+            Event::Chat { message } => self.add_chat(message),
             Event::ChatDeleted { message } => self.chat.retain(|m| m.id != message),
-            Event::Reaction { from, reaction } => {
-                let name = self.name_of(from).unwrap_or_default();
-                return Applied::Effect(Effect::Reaction {
-                    from,
-                    name,
-                    reaction,
-                });
+            Event::Reactions { reactions } => {
+                let shown = reactions
+                    .into_iter()
+                    .map(|r| ShownReaction {
+                        from: r.from,
+                        name: self.name_of(r.from).unwrap_or_default(),
+                        reaction: r.reaction,
+                    })
+                    .collect();
+                return Applied::Effect(Effect::Reactions(shown));
             }
             Event::Poll { poll } => match self.polls.iter_mut().find(|p| p.id == poll.id) {
                 Some(p) => *p = poll,
@@ -171,6 +169,32 @@ impl RoomState {
             Event::Banned { banned } => self.banned = banned,
         }
         Applied::Quiet
+    }
+
+    /// Puts a chat message in its place by id (replacing one with the same id).
+    pub fn add_chat(&mut self, message: ChatMessage) {
+        match self.chat.iter().position(|m| m.id >= message.id) {
+            Some(i) if self.chat[i].id == message.id => self.chat[i] = message,
+            Some(i) => self.chat.insert(i, message),
+            None => self.chat.push(message),
+        }
+        trim_chat(&mut self.chat);
+    }
+
+    /// Replaces the entry with the same id, or adds it (also the pages of a long list that
+    /// follow a welcome or snapshot).
+    pub fn upsert(&mut self, participant: ParticipantView) {
+        if participant.id == self.you.participant {
+            self.you.name = participant.name.clone();
+        }
+        match self
+            .participants
+            .iter_mut()
+            .find(|p| p.id == participant.id)
+        {
+            Some(p) => *p = participant,
+            None => self.participants.push(participant),
+        }
     }
 
     pub fn name_of(&self, id: ParticipantId) -> Option<String> {

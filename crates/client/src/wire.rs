@@ -47,6 +47,12 @@ pub fn server_msg(text: &str) -> Option<ServerMsg> {
         "snapshot" => ServerMsg::Snapshot {
             snapshot: req(&v, "snapshot")?,
         },
+        "participants" => ServerMsg::Participants {
+            participants: req(&v, "participants")?,
+        },
+        "chat_history" => ServerMsg::ChatHistory {
+            messages: req(&v, "messages")?,
+        },
         "error" => ServerMsg::Error {
             code: req(&v, "code")?,
             message: req(&v, "message")?,
@@ -72,17 +78,18 @@ pub fn server_msg(text: &str) -> Option<ServerMsg> {
 
 fn event(v: &Value) -> Option<Event> {
     Some(match tag(v, "type")?.as_str() {
-        "joined" => Event::Joined {
-            participant: req(v, "participant")?,
-        },
-        "left" => Event::Left {
-            participant: req(v, "participant")?,
+        "people" => Event::People {
+            people: opt(v, "people")?,
+            left: opt(v, "left")?,
         },
         "updated" => Event::Updated {
             participant: req(v, "participant")?,
         },
         "stage_mode_changed" => Event::StageModeChanged {
             mode: req(v, "mode")?,
+        },
+        "features_changed" => Event::FeaturesChanged {
+            features: req(v, "features")?,
         },
         "you" => Event::You {
             you: req(v, "you")?,
@@ -99,9 +106,8 @@ fn event(v: &Value) -> Option<Event> {
         "chat_deleted" => Event::ChatDeleted {
             message: req(v, "message")?,
         },
-        "reaction" => Event::Reaction {
-            from: req(v, "from")?,
-            reaction: req(v, "reaction")?,
+        "reactions" => Event::Reactions {
+            reactions: req(v, "reactions")?,
         },
         "poll" => Event::Poll {
             poll: req(v, "poll")?,

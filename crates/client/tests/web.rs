@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use podium_client::config::{self, Entry, PageLocation};
 use podium_client::i18n::{self, I18n};
 use podium_client::net::backoff_ms;
-use podium_client::state::{Applied, Effect, RoomState};
+use podium_client::state::{Applied, Effect, RoomState, ShownReaction};
 use podium_protocol::{
-    ChatMessage, ErrorCode, Event, Notice, ParticipantView, Reaction, Role, Snapshot, StageAccess,
-    StageMode, YouView,
+    ChatMessage, ErrorCode, Event, Notice, ParticipantView, Reaction, ReactionFrom, Role, Snapshot,
+    StageAccess, StageMode, YouView,
 };
 use wasm_bindgen_test::*;
 
@@ -46,6 +46,7 @@ fn snapshot(seq: u64) -> Snapshot {
         room_title: Some("Biology".into()),
         stage_mode: StageMode::Request,
         seat_limit: 6,
+        features: Default::default(),
         you: YouView {
             participant: 1,
             name: "Sam".into(),
@@ -276,8 +277,9 @@ fn participants_join_update_and_leave() {
     let mut s = RoomState::from_snapshot(snapshot(1));
     s.apply(
         2,
-        Event::Joined {
-            participant: person(3, "Lee"),
+        Event::People {
+            people: vec![person(3, "Lee")],
+            left: vec![],
         },
     );
     assert_eq!(s.participants.len(), 3);
@@ -287,7 +289,13 @@ fn participants_join_update_and_leave() {
     s.apply(3, Event::Updated { participant: lee });
     assert_eq!(s.on_stage().len(), 1);
     assert_eq!(s.viewers().len(), 2);
-    s.apply(4, Event::Left { participant: 3 });
+    s.apply(
+        4,
+        Event::People {
+            people: vec![],
+            left: vec![3],
+        },
+    );
     assert_eq!(s.participants.len(), 2);
     assert!(s.on_stage().is_empty());
 }
@@ -339,16 +347,18 @@ fn reactions_and_mode_changes_are_effects() {
     assert_eq!(
         s.apply(
             2,
-            Event::Reaction {
-                from: 2,
-                reaction: Reaction::Heart
+            Event::Reactions {
+                reactions: vec![ReactionFrom {
+                    from: 2,
+                    reaction: Reaction::Heart
+                }]
             }
         ),
-        Applied::Effect(Effect::Reaction {
+        Applied::Effect(Effect::Reactions(vec![ShownReaction {
             from: 2,
             name: "Ada".into(),
             reaction: Reaction::Heart
-        })
+        }]))
     );
     assert_eq!(
         s.apply(

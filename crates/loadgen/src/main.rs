@@ -5,13 +5,16 @@
 //! ```text
 //! podium-loadgen --server target/release/podium-server [--quick]
 //!     [--viewers 1000,5000,10000] [--subscribers 10,100,500] [--load-secs 30]
-//!     [--only signalling|sfu] [--dist dist] [--out target/bench/results.md]
+//!     [--only signalling|sfu|join|soak] [--soak-secs 180] [--soak-connections 2000]
+//!     [--dist dist] [--out target/bench/results.md]
 //! ```
 
+mod join;
 mod report;
 mod server;
 mod sfu;
 mod signalling;
+mod soak;
 mod ws;
 
 use std::path::PathBuf;
@@ -19,7 +22,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 const USAGE: &str = "usage: podium-loadgen --server PATH [--quick] [--viewers N,N,..] \
-[--subscribers N,N,..] [--load-secs S] [--only signalling|sfu] [--dist DIR] [--out FILE]";
+[--subscribers N,N,..] [--load-secs S] [--only signalling|sfu|join|soak] [--soak-secs S] \
+[--soak-connections N] [--dist DIR] [--out FILE]";
 
 struct Args {
     server: PathBuf,
@@ -29,6 +33,10 @@ struct Args {
     measure: Duration,
     signalling: bool,
     sfu: bool,
+    join: bool,
+    soak: bool,
+    soak_for: Duration,
+    soak_connections: usize,
     dist: Option<PathBuf>,
     out: Option<PathBuf>,
     quick: bool,
@@ -55,6 +63,10 @@ fn parse_args() -> Result<Args, String> {
         measure: Duration::from_secs(if quick { 3 } else { 15 }),
         signalling: true,
         sfu: true,
+        join: true,
+        soak: true,
+        soak_for: Duration::from_secs(if quick { 20 } else { 180 }),
+        soak_connections: if quick { 200 } else { 2000 },
         dist: None,
         out: None,
         quick,
@@ -71,11 +83,25 @@ fn parse_args() -> Result<Args, String> {
                 let secs = value()?.parse().map_err(|_| "--load-secs: a number")?;
                 args.load = Duration::from_secs(secs);
             }
-            "--only" => match value()?.as_str() {
-                "signalling" => args.sfu = false,
-                "sfu" => args.signalling = false,
-                other => return Err(format!("--only: signalling or sfu, not {other}")),
-            },
+            "--only" => {
+                let only = value()?;
+                args.signalling = only == "signalling";
+                args.sfu = only == "sfu";
+                args.join = only == "join";
+                args.soak = only == "soak";
+                if !(args.signalling || args.sfu || args.join || args.soak) {
+                    return Err(format!("--only: signalling, sfu, join or soak, not {only}"));
+                }
+            }
+            "--soak-secs" => {
+                let secs = value()?.parse().map_err(|_| "--soak-secs: a number")?;
+                args.soak_for = Duration::from_secs(secs);
+            }
+            "--soak-connections" => {
+                args.soak_connections = value()?
+                    .parse()
+                    .map_err(|_| "--soak-connections: a number")?;
+            }
             "--dist" => args.dist = Some(PathBuf::from(value()?)),
             "--out" => args.out = Some(PathBuf::from(value()?)),
             other => return Err(format!("unknown argument {other}")),
@@ -152,10 +178,51 @@ async fn bench(args: &Args) -> Result<(), String> {
             }
         }
     }
+    if args.join {
+        // At least 20 joins each: one viewer at a time, and groups of 8 entering at once.
+        let (single, groups) = if args.quick { (5, 1) } else { (30, 5) };
+        let plans = [
+            join::Plan {
+                receivers: 1,
+                rounds: single,
+            },
+            join::Plan {
+                receivers: 8,
+                rounds: groups,
+            },
+        ];
+        println!("join → first frame: 1 viewer × {single}, 8 viewers × {groups}");
+        match join::run(&args.server, &plans).await {
+            Ok(outcomes) => report.join = outcomes,
+            Err(e) => println!("  failed: {e}"),
+        }
+    }
     if let Some(dist) = &args.dist {
         report.bundle = report::bundle(dist);
     }
-    let text = report.markdown();
+    let mut soaked = None;
+    if args.soak {
+        println!(
+            "soak: {} connections for {} s",
+            args.soak_connections,
+            args.soak_for.as_secs()
+        );
+        let plan = soak::Plan {
+            connections: args.soak_connections,
+            duration: args.soak_for,
+            churn_per_sec: (args.soak_connections / 100).max(1),
+            chats_per_sec: 2,
+            sample_every: Duration::from_secs(if args.quick { 5 } else { 15 }),
+        };
+        match soak::run(&args.server, &plan).await {
+            Ok(outcome) => soaked = Some(outcome),
+            Err(e) => println!("  failed: {e}"),
+        }
+    }
+    let mut text = report.markdown();
+    if let Some(soaked) = &soaked {
+        text.push_str(&soaked.markdown());
+    }
     println!("\n{text}");
     if let Some(out) = &args.out {
         if let Some(dir) = out.parent() {

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use crate::join;
 use crate::sfu;
 use crate::signalling;
 
@@ -11,12 +12,14 @@ use crate::signalling;
 const CHAT_P99_MS: f64 = 200.0;
 const KIB_PER_VIEWER: f64 = 20.0 * 1000.0 / 1024.0;
 const PACKETS_PER_CORE_SEC: f64 = 150_000.0;
+const JOIN_P50_MS: f64 = 200.0;
 const BUNDLE_BYTES: u64 = 300 * 1000;
 
 pub struct Report {
     quick: bool,
     pub signalling: Vec<signalling::Outcome>,
     pub sfu: Vec<sfu::Outcome>,
+    pub join: Vec<join::Outcome>,
     /// (file, raw bytes, gzip bytes) of the client's build.
     pub bundle: Vec<(String, u64, u64)>,
     load_at_start: String,
@@ -28,6 +31,7 @@ impl Report {
             quick,
             signalling: Vec::new(),
             sfu: Vec::new(),
+            join: Vec::new(),
             bundle: Vec::new(),
             load_at_start: std::fs::read_to_string("/proc/loadavg")
                 .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
@@ -81,6 +85,9 @@ impl Report {
         if !self.sfu.is_empty() {
             self.sfu_table(&mut s);
         }
+        if !self.join.is_empty() {
+            self.join_table(&mut s);
+        }
         if !self.bundle.is_empty() {
             self.bundle_table(&mut s);
         }
@@ -117,7 +124,7 @@ impl Report {
         row(s, "all entered after", "", &|o| {
             format!("{:.1} s", o.join_secs)
         });
-        row(s, "every `joined` delivered after", "", &|o| {
+        row(s, "every `people` event delivered after", "", &|o| {
             format!("{:.1} s", o.settle_secs)
         });
         row(s, "server CPU while entering", "", &|o| {
@@ -171,9 +178,12 @@ impl Report {
                 o.chats_sent, o.hands, o.reactions, o.load_secs
             )
         });
-        row(s, "load generator CPU (of one core)", "", &|o| {
-            format!("{:.0} %", o.loadgen_cpu * 100.0)
-        });
+        row(
+            s,
+            "load generator CPU, under load (of one core)",
+            "",
+            &|o| format!("{:.0} %", o.loadgen_cpu * 100.0),
+        );
     }
 
     fn sfu_table(&self, s: &mut String) {
@@ -235,6 +245,41 @@ impl Report {
         row(s, "load generator CPU (of one core)", "", &|o| {
             format!("{:.0} %", o.loadgen_cpu * 100.0)
         });
+    }
+
+    fn join_table(&self, s: &mut String) {
+        let cols: String = self
+            .join
+            .iter()
+            .map(|o| format!(" {} entering at once |", o.receivers))
+            .collect();
+        let rule: String = self.join.iter().map(|_| "---:|").collect();
+        let _ = writeln!(
+            s,
+            "\n### Join → first remote frame (loopback, one presenter publishing)\n"
+        );
+        let _ = writeln!(s, "| | target |{cols}\n|---|---|{rule}");
+        let row =
+            |s: &mut String, name: &str, target: &str, f: &dyn Fn(&join::Outcome) -> String| {
+                let cells: String = self.join.iter().map(|o| format!(" {} |", f(o))).collect();
+                let _ = writeln!(s, "| {name} | {target} |{cells}");
+            };
+        row(s, "joins measured (no frame in 10 s)", "≥ 20", &|o| {
+            format!("{} ({})", o.joins, o.failed)
+        });
+        row(
+            s,
+            "`hello` → first whole video frame p50",
+            "≤ 200 ms",
+            &|o| {
+                mark(
+                    format!("{:.1} ms", o.p50_ms),
+                    o.joins > 0 && o.p50_ms <= JOIN_P50_MS,
+                )
+            },
+        );
+        row(s, "p95", "", &|o| format!("{:.1} ms", o.p95_ms));
+        row(s, "slowest", "", &|o| format!("{:.1} ms", o.max_ms));
     }
 
     fn bundle_table(&self, s: &mut String) {

@@ -200,6 +200,8 @@ pub fn token(role: Role, name: &str, n: u64, mode: StageMode) -> String {
         locale: None,
         room_title: Some("Bench lecture".into()),
         stage_mode: Some(mode),
+        features: None,
+        callback: None,
     };
     jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),

@@ -75,6 +75,7 @@ pub struct Outcome {
     pub lost: u64,
     /// Connections the server dropped because their outbound queue overflowed.
     pub dropped: u64,
+    /// The load generator's own CPU during the lecture, as a share of one core.
     pub loadgen_cpu: f64,
 }
 
@@ -119,7 +120,6 @@ pub async fn run(binary: &Path, plan: &Plan) -> Result<Outcome, String> {
         viewers: plan.viewers,
         ..Outcome::default()
     };
-    let own_cpu0 = server::own_cpu();
     let mut tasks = JoinSet::new();
 
     // The moderator opens the room.
@@ -238,6 +238,7 @@ pub async fn run(binary: &Path, plan: &Plan) -> Result<Outcome, String> {
     shared.chats.store(0, Ordering::Relaxed);
     shared.latency.clear();
     let load_cpu0 = server.cpu();
+    let own_load_cpu0 = server::own_cpu();
     let load_t0 = Instant::now();
     let mut rng = rand::rng();
     let tick = Duration::from_millis(50);
@@ -295,6 +296,7 @@ pub async fn run(binary: &Path, plan: &Plan) -> Result<Outcome, String> {
     }
     out.load_secs = load_t0.elapsed().as_secs_f64();
     out.load_cpu = (server.cpu() - load_cpu0) / out.load_secs;
+    out.loadgen_cpu = (server::own_cpu() - own_load_cpu0) / out.load_secs;
     out.rss_load_kib = out.rss_load_kib.max(server.rss_kib());
 
     // Let the last chats and poll answers arrive.
@@ -322,7 +324,6 @@ pub async fn run(binary: &Path, plan: &Plan) -> Result<Outcome, String> {
         (settled != 0 && first != u64::MAX).then(|| settled.saturating_sub(first) as f64 / 1000.0);
     out.lost = shared.lost.load(Ordering::Relaxed);
     out.dropped = server.dropped.load(Ordering::Relaxed);
-    out.loadgen_cpu = (server::own_cpu() - own_cpu0) / t0.elapsed().as_secs_f64();
 
     shared.stopping.store(true, Ordering::Relaxed);
     drop(server);

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{Role, StageMode};
+use crate::{Features, Role, StageMode};
 
 /// The `aud` of a join token.
 pub const TOKEN_AUDIENCE: &str = "podium";
@@ -37,6 +37,13 @@ pub struct Claims {
     /// The mode a room starts in when it is first opened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_mode: Option<StageMode>,
+    /// Chat, reactions and polls on or off; a room takes them when it is first opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<Features>,
+    /// Where the server reports attendance (joins, leaves, time on stage, poll answers); see
+    /// `docs/attendance.md`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback: Option<String>,
 }
 
 /// The claims inside an invitation link's code (HS256, same secret, `aud` = [`INVITE_AUDIENCE`]).

@@ -56,6 +56,8 @@ pub enum ErrorCode {
     TooManyInviteLinks,
     UnknownInviteLink,
     NotRemoved,
+    /// Chat, reactions or polls are turned off for this activity.
+    FeatureDisabled,
     /// A media offer or answer the SFU could not use.
     MediaRefused,
     Internal,
@@ -63,7 +65,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 48] = [
+    pub const ALL: [ErrorCode; 49] = [
         ErrorCode::HelloRequired,
         ErrorCode::AlreadyWelcomed,
         ErrorCode::UnsupportedProtocol,
@@ -110,6 +112,7 @@ impl ErrorCode {
         ErrorCode::TooManyInviteLinks,
         ErrorCode::UnknownInviteLink,
         ErrorCode::NotRemoved,
+        ErrorCode::FeatureDisabled,
         ErrorCode::MediaRefused,
         ErrorCode::Internal,
     ];
@@ -164,6 +167,7 @@ impl ErrorCode {
             TooManyInviteLinks => "This session has too many invitation links. Revoke one first.",
             UnknownInviteLink => "That invitation link does not exist.",
             NotRemoved => "That person is not removed from the session.",
+            FeatureDisabled => "That is turned off for this activity.",
             MediaRefused => "The audio and video connection could not be set up. Reload the page to try again.",
             Internal => "Something went wrong on the server. Try again.",
         }

@@ -9,6 +9,7 @@ mod checks;
 mod claims;
 mod client;
 mod error;
+mod features;
 mod limits;
 mod server;
 mod types;
@@ -16,12 +17,14 @@ mod types;
 pub use claims::{Claims, InviteClaims, INVITE_AUDIENCE, TOKEN_AUDIENCE};
 pub use client::{Auth, ClientMsg, SendTrack};
 pub use error::ErrorCode;
+pub use features::Features;
 pub use limits::*;
 pub use server::{
     BannedView, ChatMessage, CloseReason, Event, IceServer, InviteLinkView, MediaTrack, MyAnswer,
-    Notice, ParticipantView, PollView, ServerMsg, Snapshot, StageAccess, StageRequest, YouView,
+    Notice, ParticipantView, PollView, ReactionFrom, ServerMsg, Snapshot, StageAccess,
+    StageRequest, YouView,
 };
 pub use types::{MediaKind, MessageId, Millis, ParticipantId, PollId, Reaction, Role, StageMode};
 
 /// The protocol version a client names in its hello. The server refuses any other.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;

@@ -53,3 +53,5 @@ pub const MAX_CHAT_BYTES: usize = 8 * MAX_CHAT_CHARS;
 /// Longest poll question and option read, before trimming (`invalid_poll` beyond).
 pub const MAX_QUESTION_BYTES: usize = 8 * MAX_QUESTION_CHARS;
 pub const MAX_OPTION_BYTES: usize = 8 * MAX_OPTION_CHARS;
+/// Longest attendance callback URL a join token may carry.
+pub const MAX_CALLBACK_URL_BYTES: usize = 2048;

@@ -1,7 +1,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ErrorCode, MediaKind, MessageId, Millis, ParticipantId, PollId, Reaction, Role, StageMode,
+    ErrorCode, Features, MediaKind, MessageId, Millis, ParticipantId, PollId, Reaction, Role,
+    StageMode,
 };
 
 /// Everything the server sends.
@@ -28,6 +29,17 @@ pub enum ServerMsg {
     /// A fresh snapshot, in answer to `sync`.
     Snapshot {
         snapshot: Box<Snapshot>,
+    },
+    /// The rest of the participants list of the welcome or snapshot just sent, in pages, so
+    /// that no frame grows with the room. They come straight after it, before any event; add
+    /// each to the list.
+    Participants {
+        participants: Vec<ParticipantView>,
+    },
+    /// The rest of the chat history of the welcome or snapshot just sent, oldest first, in
+    /// pages like `participants` (they come straight after it, before any event); add each.
+    ChatHistory {
+        messages: Vec<ChatMessage>,
     },
     /// A message or command was refused. Nothing changed; the connection stays open.
     Error {
@@ -107,6 +119,8 @@ pub enum CloseReason {
     ServerShutdown,
     /// The hello was refused (see the error sent before).
     Refused,
+    /// Too many connections from the same address are open without having entered yet.
+    TooManyConnections,
 }
 
 impl CloseReason {
@@ -117,6 +131,7 @@ impl CloseReason {
             CloseReason::Abuse => "This connection sent too many messages that could not be accepted, so it was closed.",
             CloseReason::ServerShutdown => "The server is restarting. Reconnecting…",
             CloseReason::Refused => "You could not enter this session.",
+            CloseReason::TooManyConnections => "Too many connections from your network are waiting to enter. Try again in a moment.",
         }
     }
 }
@@ -125,20 +140,28 @@ impl CloseReason {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
-    /// Someone entered the room.
-    Joined {
-        participant: ParticipantView,
+    /// Who entered, dropped, came back or left since the last `people` event: the room gathers
+    /// these into one event at most every 100 ms, so a crowd entering at once is a handful of
+    /// events rather than one per person. Apply `people` first (each replaces the entry with its
+    /// `id`, or is added), then remove `left`.
+    People {
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        people: Vec<ParticipantView>,
+        /// Left for good (or their grace period after a dropped connection ran out).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        left: Vec<ParticipantId>,
     },
-    /// Someone left for good (or their grace period after a dropped connection ran out).
-    Left {
-        participant: ParticipantId,
-    },
-    /// Someone's stage seat, hand, microphone, camera or connection changed.
+    /// Someone's stage seat, hand, microphone or camera changed.
     Updated {
         participant: ParticipantView,
     },
     StageModeChanged {
         mode: StageMode,
+    },
+    /// The activity's settings turned chat, reactions or polls on or off (someone entered with
+    /// a token carrying the new settings): show or hide their controls.
+    FeaturesChanged {
+        features: Features,
     },
     /// Only to you: what you may do about the stage now.
     You {
@@ -158,9 +181,10 @@ pub enum Event {
     ChatDeleted {
         message: MessageId,
     },
-    Reaction {
-        from: ParticipantId,
-        reaction: Reaction,
+    /// Reactions sent since the last `reactions` event, oldest first, gathered into one event
+    /// at most every 200 ms: a burst from a large audience is a few events, not one per person.
+    Reactions {
+        reactions: Vec<ReactionFrom>,
     },
     /// A poll was created or changed. Counts are present for moderators, and for everyone once shared.
     Poll {
@@ -213,6 +237,10 @@ pub enum Notice {
 }
 
 /// One person as everyone sees them in the participants list and on stage.
+///
+/// Lists of these go to everyone in the room, so fields at their usual value are left out on
+/// the wire (`false`; `connected` is `true` when left out): a viewer is
+/// `{"id":7,"name":"Ada","role":"attendee"}`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct ParticipantView {
     pub id: ParticipantId,
@@ -221,18 +249,42 @@ pub struct ParticipantView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
     /// In the **On stage** section; otherwise among the **Viewers**.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub on_stage: bool,
     /// When raised: the order key. Lower keys were raised first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hand: Option<u64>,
+    #[serde(default, skip_serializing_if = "is_false")]
     pub mic: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
     pub camera: bool,
     /// Sharing their screen.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub screen: bool,
     /// False while this person's connection is down and their place is being held.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub connected: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
     pub mobile: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// One reaction and who sent it.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReactionFrom {
+    pub from: ParticipantId,
+    pub reaction: Reaction,
 }
 
 /// Where you stand with the stage: the one thing a client reads to decide which button to show.
@@ -333,6 +385,9 @@ pub struct Snapshot {
     pub room_title: Option<String>,
     pub stage_mode: StageMode,
     pub seat_limit: u32,
+    /// Chat, reactions and polls on or off for this room (all on when absent).
+    #[serde(default)]
+    pub features: Features,
     pub you: YouView,
     pub participants: Vec<ParticipantView>,
     pub chat: Vec<ChatMessage>,

@@ -5,13 +5,13 @@ use serde_json::json;
 #[test]
 fn hello_with_token_has_the_documented_shape() {
     let msg: ClientMsg = serde_json::from_value(json!({
-        "type": "hello", "protocol": 1, "auth": {"type": "token", "token": "abc"}
+        "type": "hello", "protocol": 2, "auth": {"type": "token", "token": "abc"}
     }))
     .unwrap();
     assert_eq!(
         msg,
         ClientMsg::Hello {
-            protocol: 1,
+            protocol: 2,
             auth: Auth::Token {
                 token: "abc".into()
             },

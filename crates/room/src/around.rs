@@ -82,7 +82,8 @@ impl Room {
             }
         }
         self.last_reaction.insert(id, now);
-        self.emit(Audience::Everyone, Event::Reaction { from: id, reaction });
+        // Told with the next `reactions` event (see `reactions.rs`).
+        self.gather_reaction(now, id, reaction);
         Ok(())
     }
 

@@ -1,4 +1,4 @@
-use podium_protocol::{Millis, StageMode};
+use podium_protocol::{Features, Millis, StageMode};
 use serde::{Deserialize, Serialize};
 
 /// How a room is set up when it is first opened.
@@ -13,6 +13,13 @@ pub struct RoomConfig {
     pub max_participants: u32,
     /// How long a dropped participant's place (stage seat, hand, request) is held.
     pub grace: Millis,
+    /// Chat, reactions and polls on or off (the activity's settings).
+    #[serde(default)]
+    pub features: Features,
+    /// Where the server reports this room's attendance. The room's rules never use it; it is
+    /// kept here so that it lasts as long as the room.
+    #[serde(default)]
+    pub callback: Option<String>,
 }
 
 impl Default for RoomConfig {
@@ -23,6 +30,8 @@ impl Default for RoomConfig {
             seat_limit: 25,
             max_participants: 20_000,
             grace: 60_000,
+            features: Features::ALL_ON,
+            callback: None,
         }
     }
 }

@@ -1,10 +1,10 @@
 //! Coming in, dropping out, coming back, and places given up when the grace period runs out.
 
-use podium_protocol::{CloseReason, ErrorCode, Event, Millis, ParticipantId, MAX_NAME_CHARS};
+use podium_protocol::{CloseReason, ErrorCode, Millis, ParticipantId, MAX_NAME_CHARS};
 
 use crate::rules::{self, Forwarding, StageState};
 use crate::state::{truncate_chars, Participant};
-use crate::{Audience, ConnId, Entrant, Output, Room};
+use crate::{ConnId, Entrant, Output, Room};
 
 impl Room {
     pub(crate) fn connect(&mut self, now: Millis, conn: ConnId, entrant: Entrant) {
@@ -18,7 +18,7 @@ impl Room {
         }
         let name = truncate_chars(entrant.name.trim(), MAX_NAME_CHARS);
         if let Some(id) = self.by_identity.get(&entrant.identity).copied() {
-            self.return_to_place(conn, id, entrant, name);
+            self.return_to_place(now, conn, id, entrant, name);
             return;
         }
         let id = self.next_participant;
@@ -40,7 +40,6 @@ impl Room {
             forwarded: Forwarding::NONE,
             told: None,
         };
-        let view = participant.view();
         self.participants.insert(id, participant);
         self.by_identity.insert(entrant.identity.clone(), id);
         self.by_conn.insert(conn, id);
@@ -48,7 +47,7 @@ impl Room {
             self.moderators.insert(id);
         }
         self.welcome(conn, id, entrant.identity);
-        self.emit(Audience::Everyone, Event::Joined { participant: view });
+        self.person_changed(now, id);
     }
 
     fn check_entry(&self, now: Millis, entrant: &Entrant) -> Result<(), ErrorCode> {
@@ -80,7 +79,14 @@ impl Room {
     }
 
     /// The same person again: a new window replaces the old one, a reconnect takes back the place.
-    fn return_to_place(&mut self, conn: ConnId, id: ParticipantId, entrant: Entrant, name: String) {
+    fn return_to_place(
+        &mut self,
+        now: Millis,
+        conn: ConnId,
+        id: ParticipantId,
+        entrant: Entrant,
+        name: String,
+    ) {
         let Some(p) = self.participants.get_mut(&id) else {
             return;
         };
@@ -107,7 +113,9 @@ impl Room {
         }
         self.by_conn.insert(conn, id);
         self.welcome(conn, id, entrant.identity);
-        self.publish(id);
+        // Coming back changes nothing the SFU forwards; the list hears of it with the next
+        // `people` event (a whole class reconnecting after a restart is one event per interval).
+        self.person_changed(now, id);
     }
 
     fn welcome(&mut self, conn: ConnId, participant: ParticipantId, identity: String) {
@@ -133,7 +141,7 @@ impl Room {
             p.conn = None;
             p.dropped_at = Some(now);
         }
-        self.publish(id);
+        self.person_changed(now, id);
     }
 
     pub(crate) fn restart(&mut self, now: Millis) {
@@ -147,6 +155,8 @@ impl Room {
 
     pub(crate) fn tick(&mut self, now: Millis) {
         self.publish_due_counts(now);
+        self.publish_due_people(now);
+        self.publish_due_reactions(now);
         let grace = self.config.grace;
         let expired: Vec<ParticipantId> = self
             .participants
@@ -176,7 +186,8 @@ impl Room {
         if p.forwarded != Forwarding::NONE {
             self.direct_media(id, Forwarding::NONE);
         }
-        self.emit(Audience::Everyone, Event::Left { participant: id });
+        // Told with the next `people` event, which `Room::handle` sends before it returns.
+        self.person_left(id);
         if p.stage.requested {
             self.requests.retain(|&(r, _)| r != id);
             self.publish_requests();

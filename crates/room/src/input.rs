@@ -1,4 +1,4 @@
-use podium_protocol::{ClientMsg, Millis, Role};
+use podium_protocol::{ClientMsg, Features, Millis, Role};
 use serde::{Deserialize, Serialize};
 
 use crate::Output;
@@ -46,6 +46,8 @@ pub enum Input {
     /// The server restarted with this room's state replayed from its store: every connection
     /// it knew is gone, so everyone's place is held for the grace period until they come back.
     Restart,
+    /// The activity's settings changed: chat, reactions and polls on or off from now on.
+    Configure { features: Features },
 }
 
 impl Input {
@@ -54,11 +56,20 @@ impl Input {
     ///
     /// Every change the room makes is told to someone, so an input the room answered with
     /// nothing, or only with errors (a refused command), or a refused entry (no welcome), or a
-    /// tick with nothing due, changed nothing and replays as nothing. (The `replay` tests check
-    /// this over random sessions.)
+    /// tick with nothing due, changed nothing and replays as nothing. Two inputs are told later
+    /// rather than at once, and are kept by other signs: a dropped connection (everyone hears of
+    /// it with the next `people` event; always kept, and one that changed nothing replays as
+    /// nothing) and an accepted reaction (the next `reactions` event; kept unless refused).
+    /// (The `replay` tests check this over random sessions.)
     pub fn changes_room(&self, outputs: &[Output]) -> bool {
         match self {
-            Input::Restart => true,
+            Input::Restart | Input::Disconnect { .. } => true,
+            // An accepted reaction is told with the next `reactions` event; a refused one is
+            // answered with an error.
+            Input::Command {
+                msg: ClientMsg::React { .. },
+                ..
+            } => !outputs.iter().any(|o| matches!(o, Output::Error { .. })),
             Input::Connect { .. } => outputs.iter().any(|o| matches!(o, Output::Welcome { .. })),
             _ => outputs.iter().any(|o| !matches!(o, Output::Error { .. })),
         }

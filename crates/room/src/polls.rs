@@ -6,8 +6,9 @@ use podium_protocol::{
     ErrorCode, Millis, PollId, PollView, MAX_OPTION_CHARS, MAX_POLL_OPTIONS, MAX_QUESTION_CHARS,
     MIN_POLL_OPTIONS,
 };
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Poll {
     pub id: PollId,
     pub question: String,

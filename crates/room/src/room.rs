@@ -4,7 +4,9 @@ use podium_protocol::{
     ChatMessage, ClientMsg, ErrorCode, Event, Millis, ParticipantId, Snapshot, StageMode,
 };
 
+use crate::people::PeopleChanges;
 use crate::polls::Poll;
+use crate::reactions::PendingReactions;
 use crate::rules::{self, Forwarding};
 use crate::state::{InviteLink, Participant};
 use crate::{Audience, ConnId, Input, Output, RoomConfig};
@@ -32,6 +34,10 @@ pub struct Room {
     /// Identities removed from the session, with the name they had.
     pub(crate) banned: BTreeMap<String, String>,
     pub(crate) last_reaction: HashMap<ParticipantId, Millis>,
+    /// Entries and exits not yet told to everyone.
+    pub(crate) people: PeopleChanges,
+    /// Reactions not yet told to everyone.
+    pub(crate) reactions: PendingReactions,
     pub(crate) out: Vec<Output>,
 }
 
@@ -55,6 +61,8 @@ impl Room {
             links: Vec::new(),
             banned: BTreeMap::new(),
             last_reaction: HashMap::new(),
+            people: PeopleChanges::default(),
+            reactions: PendingReactions::default(),
             out: Vec::new(),
         }
     }
@@ -65,6 +73,7 @@ impl Room {
             Input::Connect { conn, entrant } => self.connect(now, conn, entrant),
             Input::Disconnect { conn } => self.disconnect(now, conn),
             Input::Tick => self.tick(now),
+            Input::Configure { features } => self.configure(features),
             Input::Restart => self.restart(now),
             Input::CreateInviteLink { conn, link } => {
                 if let Some(id) = self.by_conn.get(&conn).copied() {
@@ -84,10 +93,14 @@ impl Room {
                 }
             }
         }
+        if self.anyone_left() {
+            self.flush_people();
+        }
         std::mem::take(&mut self.out)
     }
 
     fn command(&mut self, now: Millis, id: ParticipantId, msg: ClientMsg) -> Result<(), ErrorCode> {
+        crate::features::require_feature(self.config.features, &msg)?;
         match msg {
             // The session answers these itself; a hello after the welcome is a mistake.
             ClientMsg::Hello { .. } => Err(ErrorCode::AlreadyWelcomed),
@@ -130,6 +143,7 @@ impl Room {
             room_title: self.config.title.clone(),
             stage_mode: self.stage_mode,
             seat_limit: self.config.seat_limit,
+            features: self.config.features,
             you: self.you_view(me),
             participants: self.participants.values().map(Participant::view).collect(),
             chat: self.chat.iter().cloned().collect(),
@@ -185,10 +199,15 @@ impl Room {
             .filter_map(|p| p.dropped_at)
             .min()
             .map(|dropped| dropped.saturating_add(self.config.grace));
-        [place_expires, self.counts_due()]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            place_expires,
+            self.counts_due(),
+            self.people_due(),
+            self.reactions_due(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// No one is in the room and no place is being held: the caller may drop the room.
@@ -208,6 +227,13 @@ impl Room {
     /// People in the room, connected or with their place held.
     pub fn participant_count(&self) -> usize {
         self.participants.len()
+    }
+
+    /// Whether this participant has a stage seat now (for attendance reports).
+    pub fn is_on_stage(&self, participant: ParticipantId) -> bool {
+        self.participants
+            .get(&participant)
+            .is_some_and(|p| p.stage.on_stage)
     }
 
     pub(crate) fn participant(&self, id: ParticipantId) -> Result<&Participant, ErrorCode> {

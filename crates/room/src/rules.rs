@@ -14,6 +14,7 @@
 //! stage mode, run polls, delete chat messages, and make and revoke invitation links.
 
 use podium_protocol::{ErrorCode, Role, StageAccess, StageMode};
+use serde::{Deserialize, Serialize};
 
 /// May this role go on stage without asking, in this mode?
 pub fn may_join_directly(role: Role, mode: StageMode) -> bool {
@@ -42,7 +43,7 @@ pub fn require_moderator(role: Role) -> Result<(), ErrorCode> {
 }
 
 /// A person's place with respect to the stage.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StageState {
     pub on_stage: bool,
     pub invited: bool,
@@ -101,7 +102,7 @@ pub fn check_media(on_stage: bool, mic: bool, camera: bool, screen: bool) -> Res
 }
 
 /// What of one person's media the SFU may forward to the others.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Forwarding {
     pub audio: bool,
     pub video: bool,

@@ -199,6 +199,7 @@ proptest! {
         grace in prop_oneof![Just(0u64), Just(60_000u64), Just(u64::MAX)],
         start in prop_oneof![Just(0u64), Just(1_767_225_600_000u64), Just(u64::MAX - 10)],
         steps in proptest::collection::vec((input(), prop_oneof![Just(0u64), 0u64..120_000, any::<u64>()]), 1..60),
+        (chat, reactions, polls) in (any::<bool>(), any::<bool>(), any::<bool>()),
     ) {
         let mut room = Room::new(RoomConfig {
             title: None,
@@ -206,6 +207,8 @@ proptest! {
             seat_limit,
             max_participants,
             grace,
+            features: podium_protocol::Features { chat, reactions, polls },
+            callback: None,
         });
         // A few people in first, so that commands land on real participants.
         let mut now = start;

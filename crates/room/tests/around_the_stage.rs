@@ -4,7 +4,7 @@ mod common;
 
 use common::{Classroom, Delivered};
 use podium_protocol::{
-    ClientMsg, ErrorCode, Event, Notice, Reaction, Role, StageMode, MAX_CHAT_CHARS,
+    ClientMsg, ErrorCode, Event, Notice, Reaction, ReactionFrom, Role, StageMode, MAX_CHAT_CHARS,
 };
 
 fn chat(text: &str) -> ClientMsg {
@@ -83,11 +83,15 @@ fn reactions_reach_everyone_but_not_in_a_flood() {
         },
     )
     .unwrap();
+    assert!(room.take(teacher).is_empty(), "gathered for a moment first");
+    room.wait(200);
     assert!(room
         .take(teacher)
-        .contains(&Delivered::Event(Event::Reaction {
-            from: student.id,
-            reaction: Reaction::Clap
+        .contains(&Delivered::Event(Event::Reactions {
+            reactions: vec![ReactionFrom {
+                from: student.id,
+                reaction: Reaction::Clap
+            }]
         })));
     assert_eq!(
         room.send(

@@ -4,7 +4,7 @@ mod common;
 
 use common::{Classroom, Delivered};
 use podium_protocol::{ClientMsg, CloseReason, ErrorCode, Event, Role, StageAccess, StageMode};
-use podium_room::{Entrant, Input, NewInviteLink};
+use podium_room::{Entrant, Input, NewInviteLink, Output};
 
 #[test]
 fn a_second_window_replaces_the_first_and_keeps_the_place() {
@@ -58,8 +58,9 @@ fn after_the_grace_period_the_place_is_given_up_and_everyone_sees_it() {
     room.take(teacher);
     room.wait(60_001);
     let seen = room.take(teacher);
-    assert!(seen.contains(&Delivered::Event(Event::Left {
-        participant: student.id
+    assert!(seen.contains(&Delivered::Event(Event::People {
+        people: vec![],
+        left: vec![student.id],
     })));
     assert!(seen.contains(&Delivered::Event(Event::Requests { requests: vec![] })));
     assert_eq!(room.list(teacher).len(), 1);
@@ -258,25 +259,66 @@ fn a_welcome_comes_before_any_event_to_the_new_connection() {
 }
 
 #[test]
-fn the_joined_event_about_oneself_is_already_in_the_snapshot() {
+fn the_people_event_about_oneself_is_already_in_the_snapshot() {
     let mut room = Classroom::new(StageMode::Open);
-    let outputs = room.input(Input::Connect {
-        conn: 5,
-        entrant: Classroom::entrant("s:1", "Sam", Role::Attendee),
+    let sam = room.enter("Sam", Role::Attendee);
+    let entered_at = room.room.snapshot_for(sam.id).unwrap();
+    assert!(entered_at.participants.iter().any(|p| p.id == sam.id));
+    room.now += 100;
+    let people_seq = room.input(Input::Tick).into_iter().find_map(|o| match o {
+        Output::Event {
+            seq,
+            event: Event::People { people, .. },
+            ..
+        } if people.iter().any(|p| p.id == sam.id) => Some(seq),
+        _ => None,
     });
-    let joined_seq = outputs
+    // Told after the welcome, and harmless to apply again: it says what the snapshot said.
+    assert!(people_seq.is_some_and(|seq| seq > entered_at.seq));
+}
+
+#[test]
+fn a_crowd_entering_at_once_is_told_in_a_few_people_events() {
+    let mut room = Classroom::new(StageMode::Request);
+    let teacher = room.enter("Teacher", Role::Moderator);
+    room.wait(100);
+    room.take(teacher);
+    let crowd: Vec<_> = (0..50)
+        .map(|i| room.enter(&format!("Viewer {i}"), Role::Attendee))
+        .collect();
+    assert!(
+        room.take(teacher).is_empty(),
+        "nothing before the interval is up"
+    );
+    room.wait(100);
+    // Gathered, and cut into events of at most 32 people so that no frame grows with a crowd.
+    let sizes: Vec<usize> = room
+        .take(teacher)
+        .into_iter()
+        .map(|d| match d {
+            Delivered::Event(Event::People { people, left }) if left.is_empty() => people.len(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(sizes, vec![32, crowd.len() - 32]);
+    // Dropping and leaving for good are gathered the same way.
+    for &viewer in &crowd[..10] {
+        room.drop_connection(viewer);
+    }
+    room.wait(100);
+    let seen = room.take(teacher);
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    room.wait(60_000);
+    let seen = room.take(teacher);
+    let left: Vec<_> = seen
         .iter()
-        .find_map(|o| match o {
-            podium_room::Output::Event {
-                seq,
-                event: Event::Joined { .. },
-                ..
-            } => Some(*seq),
+        .filter_map(|d| match d {
+            Delivered::Event(Event::People { left, .. }) => Some(left.len()),
             _ => None,
         })
-        .unwrap();
-    let id = room.room.snapshot_for(1).unwrap().you.participant;
-    assert!(joined_seq <= room.room.snapshot_for(id).unwrap().seq);
+        .collect();
+    assert_eq!(left, vec![10], "{seen:?}");
+    assert_eq!(room.list(teacher).len(), 41);
 }
 
 #[test]

@@ -4,11 +4,13 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use podium_protocol::{Claims, Role, StageMode, TOKEN_AUDIENCE};
+use podium_protocol::{Claims, Features, Role, StageMode, TOKEN_AUDIENCE};
 
 use crate::auth::mint_token;
 
-use crate::config::{parse_origins, Config, DemoConfig, MediaConfig, Secret, TurnConfig};
+use crate::config::{
+    parse_origins, Config, DatabaseUrl, DemoConfig, MediaConfig, Secret, TurnConfig,
+};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -41,6 +43,15 @@ pub struct CommonArgs {
     /// `podium.db` inside it; `:memory:` keeps nothing across a restart).
     #[arg(long, env = "PODIUM_DATA", default_value = "podium.db")]
     pub data: PathBuf,
+    /// Keep durable state in PostgreSQL instead of SQLite, e.g.
+    /// `postgres://podium:PASSWORD@127.0.0.1:5432/podium` (`--data` is then unused).
+    #[arg(long, env = "PODIUM_DATABASE", hide_env_values = true)]
+    pub database: Option<String>,
+    /// How many inputs a room's log gathers before the room is saved whole and the log before
+    /// it is dropped, so that a restart replays at most this many.
+    #[arg(long, env = "PODIUM_SNAPSHOT_EVERY", default_value_t = crate::store::DEFAULT_SNAPSHOT_EVERY,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub snapshot_every: u64,
     /// How long a dropped participant's place (stage seat, hand, request) is held, in seconds.
     /// Rooms keep the value they were first opened with.
     #[arg(long, env = "PODIUM_GRACE_SECS", default_value_t = 60)]
@@ -86,6 +97,10 @@ pub struct CommonArgs {
     /// `rate_limited`. 0 switches the cap off (a load test from one machine, say).
     #[arg(long, env = "PODIUM_MAX_HELLOS_PER_IP", default_value_t = crate::limits::DEFAULT_HELLOS_PER_IP)]
     pub max_hellos_per_ip: u32,
+    /// Connections one source IP may hold open before their hello is accepted; past it a new
+    /// connection is closed at once (`closing` with `too_many_connections`). 0: no cap.
+    #[arg(long, env = "PODIUM_MAX_PENDING_PER_IP", default_value_t = crate::limits::DEFAULT_PENDING_PER_IP)]
+    pub max_pending_per_ip: u32,
     /// Comma-separated IPs of reverse proxies in front of the server: for connections from
     /// them, the client's address is the last one in `X-Forwarded-For`.
     #[arg(long, env = "PODIUM_TRUSTED_PROXIES", default_value = "", value_parser = parse_ips)]
@@ -148,6 +163,13 @@ pub struct TokenArgs {
     /// The room's title, shown in the room.
     #[arg(long)]
     pub room_title: Option<String>,
+    /// The features the room offers when this token opens it, as a comma list of `chat`,
+    /// `reactions` and `polls` (those left out are off; all on when not given).
+    #[arg(long, value_delimiter = ',', value_parser = ["chat", "reactions", "polls"])]
+    pub features: Option<Vec<String>>,
+    /// Where the server reports the room's attendance (see docs/attendance.md).
+    #[arg(long)]
+    pub callback: Option<String>,
     #[arg(long, env = "PODIUM_SECRET", hide_env_values = true)]
     pub secret: String,
 }
@@ -192,6 +214,8 @@ impl CommonArgs {
             listen: self.listen,
             secret,
             data: self.data,
+            database: self.database.map(DatabaseUrl),
+            snapshot_every: self.snapshot_every,
             grace: std::time::Duration::from_secs(self.grace_secs),
             allowed_origins: parse_origins(&self.allowed_origins),
             max_token_lifetime: self.max_token_lifetime,
@@ -206,6 +230,7 @@ impl CommonArgs {
             seat_limit: self.seat_limit,
             max_participants: self.max_participants,
             max_hellos_per_ip: self.max_hellos_per_ip,
+            max_pending_per_ip: self.max_pending_per_ip,
             trusted_proxies: self.trusted_proxies.0,
         }
     }
@@ -228,6 +253,16 @@ impl DemoArgs {
     }
 }
 
+/// The features named in `on` on, the others off.
+fn features_on(on: &[String]) -> Features {
+    let has = |name: &str| on.iter().any(|f| f == name);
+    Features {
+        chat: has("chat"),
+        reactions: has("reactions"),
+        polls: has("polls"),
+    }
+}
+
 /// Sign the token `podium-server token` prints.
 pub fn token(args: &TokenArgs) -> Result<String, jsonwebtoken::errors::Error> {
     let now = crate::clock::now_secs();
@@ -246,6 +281,8 @@ pub fn token(args: &TokenArgs) -> Result<String, jsonwebtoken::errors::Error> {
         locale: None,
         room_title: args.room_title.clone(),
         stage_mode: args.stage_mode,
+        features: args.features.as_ref().map(|on| features_on(on)),
+        callback: args.callback.clone(),
     };
     mint_token(args.secret.as_bytes(), &claims)
 }

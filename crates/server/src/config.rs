@@ -37,6 +37,26 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// A PostgreSQL connection URL. It may hold a password, so it is never printed.
+#[derive(Clone)]
+pub struct DatabaseUrl(pub String);
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DatabaseUrl(…)")
+    }
+}
+
+impl Config {
+    /// Where durable state is kept: PostgreSQL when a database URL is given, else SQLite.
+    pub fn backend(&self) -> crate::store::Backend<'_> {
+        match &self.database {
+            Some(url) => crate::store::Backend::Postgres(&url.0),
+            None => crate::store::Backend::Sqlite(&self.data),
+        }
+    }
+}
+
 /// The demo room a `demo` server opens, with its front page.
 #[derive(Clone, Debug)]
 pub struct DemoConfig {
@@ -59,8 +79,12 @@ pub struct Config {
     pub listen: SocketAddr,
     pub secret: Secret,
     /// The SQLite database durable state lives in (`:memory:` keeps it in memory only; a
-    /// directory means `podium.db` inside it).
+    /// directory means `podium.db` inside it), unless `database` is given.
     pub data: PathBuf,
+    /// A PostgreSQL database to keep durable state in instead of SQLite.
+    pub database: Option<DatabaseUrl>,
+    /// How many inputs a room logs before it is saved whole and its log cut.
+    pub snapshot_every: u64,
     /// How long a dropped participant's place is held, for rooms opened from now on (a room
     /// keeps the value it was created with).
     pub grace: Duration,
@@ -84,6 +108,8 @@ pub struct Config {
     pub max_participants: u32,
     /// Hellos one source IP may send per minute (0: no cap).
     pub max_hellos_per_ip: u32,
+    /// Connections one source IP may hold open before their hello is accepted (0: no cap).
+    pub max_pending_per_ip: u32,
     /// Reverse proxies whose `X-Forwarded-For` names the client's address.
     pub trusted_proxies: Vec<IpAddr>,
 }
@@ -125,6 +151,8 @@ impl Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             secret,
             data: PathBuf::from(":memory:"),
+            database: None,
+            snapshot_every: crate::store::DEFAULT_SNAPSHOT_EVERY,
             grace: Duration::from_secs(60),
             allowed_origins: Vec::new(),
             max_token_lifetime: 600,
@@ -136,6 +164,7 @@ impl Config {
             seat_limit: 25,
             max_participants: 20_000,
             max_hellos_per_ip: crate::limits::DEFAULT_HELLOS_PER_IP,
+            max_pending_per_ip: crate::limits::DEFAULT_PENDING_PER_IP,
             trusted_proxies: Vec::new(),
         }
     }

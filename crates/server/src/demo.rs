@@ -92,6 +92,8 @@ pub fn demo_claims(demo: &DemoConfig, role: Role, name: &str, now: u64) -> Claim
         locale: None,
         room_title: Some(demo.title.clone()),
         stage_mode: Some(StageMode::Request),
+        features: None,
+        callback: None,
     }
 }
 

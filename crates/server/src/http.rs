@@ -1,6 +1,7 @@
 //! Routes: `GET /ws` (the WebSocket), `GET /healthz` (the process answers), `GET /readyz` (the
 //! store and the media loop answer too), `GET /metrics` (Prometheus text), `GET /join` (the
-//! client's page), the built client's static files, and in `demo` mode the demo's front page.
+//! client's page), `GET /client/podium.js` (the client's stable entry, see [`client_entry`]), the
+//! built client's static files, and in `demo` mode the demo's front page.
 //! Every response carries the security headers.
 
 use std::net::SocketAddr;
@@ -16,6 +17,7 @@ use axum::{Extension, Router};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::client_entry;
 use crate::config::Config;
 use crate::demo;
 use crate::limits::client_ip;
@@ -34,9 +36,15 @@ pub fn router(state: Arc<AppState>) -> Router {
     if state.config.demo.is_some() {
         app = app.merge(demo::routes());
     }
+    // The client's files, with CORS for the allowed origins (pages that mount the client).
+    let mut client = Router::new().route(client_entry::ENTRY_PATH, get(client_entry::entry));
     if let Some(dir) = &state.config.static_dir {
-        app = app.fallback_service(ServeDir::new(dir));
+        client = client.fallback_service(ServeDir::new(dir));
     }
+    app = app.merge(client.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        client_entry::cors,
+    )));
     app.layer(SetResponseHeaderLayer::overriding(
         header::CONTENT_SECURITY_POLICY,
         csp,
@@ -78,11 +86,16 @@ async fn ws(
         // which made it most of an idle viewer's memory; clients' messages are small, and a
         // larger one still gets the room it needs (docs/performance.md).
         .read_buffer_size(WS_READ_BUFFER_BYTES)
+        // Frames are gathered up to this before a write (one system call for a burst); the
+        // buffer keeps the size it grows to, so it stays small.
+        .write_buffer_size(WS_WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| session::run(socket, state, ip))
 }
 
 /// The WebSocket read buffer of each connection.
-const WS_READ_BUFFER_BYTES: usize = 4 * 1024;
+const WS_READ_BUFFER_BYTES: usize = 2 * 1024;
+/// How much of each connection's outgoing frames is gathered before it is written.
+const WS_WRITE_BUFFER_BYTES: usize = 2 * 1024;
 
 /// How long the media loop may be silent before the server is not ready (it goes round at
 /// least ten times a second).

@@ -7,7 +7,11 @@
 //! decided here: who may do what is the room's.
 
 pub mod auth;
+pub mod callbacks;
+mod callbacks_http;
+pub mod callbacks_send;
 pub mod cli;
+pub mod client_entry;
 pub mod clock;
 pub mod config;
 pub mod demo;

@@ -20,6 +20,10 @@ pub const ENTRY_BURST: f64 = 20.0;
 pub const ENTRIES_PER_SEC: f64 = 1.0 / 3.0;
 /// Hellos per source IP per minute unless configured (`--max-hellos-per-ip`).
 pub const DEFAULT_HELLOS_PER_IP: u32 = 600;
+/// Connections one source IP may hold open before their hello is accepted, unless configured
+/// (`--max-pending-per-ip`). A class behind one NAT enters a few at a time; thousands of idle
+/// sockets from one address are an attack on memory.
+pub const DEFAULT_PENDING_PER_IP: u32 = 100;
 /// Keys kept at most per table; past it (after forgetting what can be forgotten) new keys go
 /// unlimited rather than refused, and a warning is logged.
 pub const MAX_KEYS: usize = 200_000;
@@ -102,17 +106,20 @@ pub struct Limits {
     pub entries: Buckets<String>,
     /// Hellos per source IP (IPv6 by /64); `None` when switched off.
     pub hellos: Option<Buckets<IpAddr>>,
+    /// Connections per source IP still waiting for a valid hello.
+    pub pending: Pending,
 }
 
 impl Limits {
-    /// `hellos_per_ip_per_minute` of 0 switches the per-IP cap off.
-    pub fn new(hellos_per_ip_per_minute: u32) -> Limits {
+    /// `hellos_per_ip_per_minute` or `pending_per_ip` of 0 switches that cap off.
+    pub fn new(hellos_per_ip_per_minute: u32, pending_per_ip: u32) -> Limits {
         let per_minute = f64::from(hellos_per_ip_per_minute);
         Limits {
             messages: Buckets::new(RATE_PER_SEC, RATE_BURST),
             entries: Buckets::new(ENTRIES_PER_SEC, ENTRY_BURST),
             hellos: (hellos_per_ip_per_minute > 0)
                 .then(|| Buckets::new(per_minute / 60.0, per_minute)),
+            pending: Pending::new(pending_per_ip),
         }
     }
 
@@ -132,6 +139,69 @@ impl Limits {
     /// The message budget this identity's connections share.
     pub fn messages_of(&self, identity: &str, now: Instant) -> Option<SharedBucket> {
         self.messages.bucket(&budget_key(identity), now)
+    }
+}
+
+/// Counts the connections from each source IP that have not yet sent a valid hello.
+pub struct Pending {
+    cap: u32,
+    counts: Arc<Mutex<HashMap<IpAddr, u32>>>,
+}
+
+/// An address already has as many connections waiting for a hello as it may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooManyWaiting;
+
+/// One connection counted as waiting for its hello; dropping it stops counting it.
+#[derive(Debug)]
+pub struct PendingHello {
+    ip: IpAddr,
+    counts: Arc<Mutex<HashMap<IpAddr, u32>>>,
+}
+
+impl Pending {
+    /// `cap` of 0 switches the cap off.
+    pub fn new(cap: u32) -> Pending {
+        Pending {
+            cap,
+            counts: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// Count a new connection from `ip` until its hello is accepted (drop the guard then).
+    /// `Err` when that address already has `cap` connections waiting; `Ok(None)` when the
+    /// address is unknown or the cap is off.
+    pub fn open(&self, ip: Option<IpAddr>) -> Result<Option<PendingHello>, TooManyWaiting> {
+        let Some(ip) = ip.filter(|_| self.cap > 0).map(ip_key) else {
+            return Ok(None);
+        };
+        let mut counts = lock(&self.counts);
+        let n = counts.entry(ip).or_insert(0);
+        if *n >= self.cap {
+            return Err(TooManyWaiting);
+        }
+        *n += 1;
+        Ok(Some(PendingHello {
+            ip,
+            counts: self.counts.clone(),
+        }))
+    }
+
+    /// Connections from `ip` waiting for their hello now.
+    pub fn waiting(&self, ip: IpAddr) -> u32 {
+        lock(&self.counts).get(&ip_key(ip)).copied().unwrap_or(0)
+    }
+}
+
+impl Drop for PendingHello {
+    fn drop(&mut self) {
+        let mut counts = lock(&self.counts);
+        if let Some(n) = counts.get_mut(&self.ip) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                counts.remove(&self.ip);
+            }
+        }
     }
 }
 
@@ -219,7 +289,7 @@ mod tests {
     #[test]
     fn hellos_are_counted_per_ip_and_ipv6_per_prefix() {
         let t0 = Instant::now();
-        let limits = Limits::new(2);
+        let limits = Limits::new(2, 0);
         let a: IpAddr = "2001:db8::1".parse().unwrap();
         let b: IpAddr = "2001:db8::2".parse().unwrap();
         assert!(limits.hello_from(Some(a), t0));
@@ -227,7 +297,25 @@ mod tests {
         assert!(!limits.hello_from(Some(a), t0), "same /64");
         assert!(limits.hello_from(Some("192.0.2.1".parse().unwrap()), t0));
         assert!(limits.hello_from(None, t0));
-        assert!(Limits::new(0).hello_from(Some(a), t0), "switched off");
+        assert!(Limits::new(0, 0).hello_from(Some(a), t0), "switched off");
+    }
+
+    #[test]
+    fn connections_waiting_for_a_hello_are_capped_per_ip() {
+        let pending = Pending::new(2);
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        let first = pending.open(Some(a)).unwrap();
+        let second = pending.open(Some(a)).unwrap();
+        assert!(pending.open(Some(a)).is_err());
+        assert!(pending.open(Some("192.0.2.2".parse().unwrap())).is_ok());
+        drop(first);
+        let third = pending.open(Some(a)).unwrap();
+        drop((second, third));
+        assert_eq!(pending.waiting(a), 0);
+        assert!(
+            Pending::new(0).open(Some(a)).unwrap().is_none(),
+            "switched off"
+        );
     }
 
     #[test]

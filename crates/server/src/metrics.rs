@@ -15,12 +15,13 @@ use crate::state::AppState;
 const APPEND_BUCKETS_US: [u64; 12] = [
     50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 1_000_000,
 ];
-const CLOSE_REASONS: [CloseReason; 5] = [
+const CLOSE_REASONS: [CloseReason; 6] = [
     CloseReason::Replaced,
     CloseReason::Removed,
     CloseReason::Abuse,
     CloseReason::ServerShutdown,
     CloseReason::Refused,
+    CloseReason::TooManyConnections,
 ];
 
 pub struct Metrics {

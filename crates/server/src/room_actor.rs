@@ -2,10 +2,12 @@
 //! sessions and timer ticks, and publishes what comes out: each event is serialized once and
 //! the same bytes are queued to every addressed connection.
 //!
-//! Durability: when the room opens, its stored input log is replayed into a fresh [`Room`] and
-//! an [`Input::Restart`] follows (if there was a log), so everyone's place is held for them to
-//! come back. Every live input that changed the room is appended to the log *before* its
-//! outputs are published: nobody hears of a change that is not on disk. See `docs/storage.md`.
+//! Durability: when the room opens, it is restored from the store (the room as last saved, then
+//! the inputs logged after it) and an [`Input::Restart`] follows (if there was anything), so
+//! everyone's place is held for them to come back. Every live input that changed the room is
+//! appended to the log *before* its outputs are published: nobody hears of a change that is not
+//! on disk. Every so many inputs the room is saved whole and the log before it dropped, so a
+//! restart replays a short tail. See `docs/storage.md`.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -13,8 +15,8 @@ use std::time::Duration;
 
 use axum::extract::ws::Utf8Bytes;
 use podium_protocol::{
-    ClientMsg, CloseReason, ErrorCode, InviteClaims, Millis, ParticipantId, Role, ServerMsg,
-    INVITE_AUDIENCE, PROTOCOL_VERSION,
+    ChatMessage, ClientMsg, CloseReason, ErrorCode, Features, InviteClaims, Millis, ParticipantId,
+    ParticipantView, Role, ServerMsg, Snapshot, INVITE_AUDIENCE, PROTOCOL_VERSION,
 };
 use podium_room::rules::Forwarding;
 use podium_room::{ConnId, Entrant, Input, NewInviteLink, Output, Room};
@@ -22,6 +24,7 @@ use tokio::sync::mpsc::{self, error::TrySendError};
 use tokio::time::Instant;
 
 use crate::auth::Auth;
+use crate::callbacks::Watch;
 use crate::clock::now_ms;
 use crate::media::{turn, ToMedia};
 use crate::metrics::METRICS;
@@ -40,6 +43,8 @@ pub enum ToRoom {
         conn: ConnId,
         entrant: Entrant,
         outbox: mpsc::Sender<Outbound>,
+        /// The activity's settings in the entrant's token, if it carried them.
+        features: Option<Features>,
     },
     Command {
         conn: ConnId,
@@ -97,10 +102,17 @@ pub struct RoomActor {
     store: Arc<dyn Store>,
     /// The number the next logged input takes.
     next_input: u64,
+    /// Inputs logged since the room was last saved whole (see `Store::save_room`).
+    unsaved: u64,
     /// The store failed: the room in memory may be ahead of the log, so the actor stops.
     failed: bool,
     /// The participant count last added to the metrics.
     counted: usize,
+    /// The participants pages last sent, encoded: a crowd entering one after another is sent
+    /// the same pages (only the last one changes as people come in), so each is encoded once.
+    pages: Vec<(Vec<ParticipantView>, Utf8Bytes)>,
+    /// Attendance reports to the Moodle site, when the room has a callback URL.
+    attendance: Option<Watch>,
 }
 
 /// Serialize a server message; `None` only if serde fails, which it does not for these types.
@@ -137,31 +149,33 @@ impl RoomActor {
             dropped: VecDeque::new(),
             store,
             next_input: 1,
+            unsaved: 0,
             failed: false,
             counted: 0,
+            pages: Vec::new(),
+            attendance: None,
         }
     }
 
     /// Rebuild the room from the store: its stored config (created from the one it was
-    /// started with if the room is new), every logged input at its recorded time, then a
-    /// restart, logged too, since every connection the log knew is gone.
+    /// started with if the room is new), the room as last saved and every input logged after
+    /// it at its recorded time, then a restart, logged too, since every connection the log
+    /// knew is gone.
     fn restore(&mut self) -> Result<(), StoreError> {
         let started = std::time::Instant::now();
         let stored = self.store.open_room(&self.id, self.room.config())?;
         self.next_input = stored.next_n();
         let replayed = stored.inputs.len();
-        let mut room = Room::new(stored.config);
-        for logged in stored.inputs {
-            // What the room says while it replays was said before; only the state matters.
-            let _ = room.handle(logged.at, logged.input);
-        }
-        self.room = room;
-        if replayed > 0 {
+        let had_state = replayed > 0 || stored.saved.is_some();
+        self.unsaved = u64::try_from(replayed).unwrap_or(u64::MAX);
+        self.room = stored.rebuild();
+        if had_state {
             let now = now_ms();
             let _ = self.room.handle(now, Input::Restart);
             self.store
                 .append_input(&self.id, self.next_input, now, &Input::Restart)?;
             self.next_input += 1;
+            self.logged();
         }
         tracing::info!(
             room = %self.id,
@@ -171,6 +185,38 @@ impl RoomActor {
             "room restored from the store"
         );
         Ok(())
+    }
+
+    /// One more input is in the log: save the room whole when enough have gathered.
+    fn logged(&mut self) {
+        self.unsaved += 1;
+        if self.unsaved >= self.store.snapshot_every() {
+            self.save_room();
+        }
+    }
+
+    /// Save the room whole in place of its log so far, so that opening it again replays a short
+    /// tail. The copy is taken here, between two inputs; encoding and writing it (tens of
+    /// milliseconds for a room of thousands) happen off the actor, which carries on meanwhile:
+    /// the store keeps the newest save and never deletes inputs after it. A failure loses
+    /// nothing (the log is still whole) and is tried again later.
+    fn save_room(&mut self) {
+        if self.unsaved == 0 || self.failed {
+            return;
+        }
+        self.unsaved = 0;
+        let last = self.next_input.saturating_sub(1);
+        let saved = self.room.save();
+        let (store, id) = (self.store.clone(), self.id.clone());
+        tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
+            let result = store.save_room(&id, last, &saved);
+            let elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            match result {
+                Ok(()) => tracing::debug!(room = %id, upto = last, elapsed_us, "room saved"),
+                Err(e) => tracing::warn!(room = %id, error = %e, "could not save the room"),
+            }
+        });
     }
 
     /// The store failed while the room was open: the room in memory may hold a change the log
@@ -222,6 +268,7 @@ impl RoomActor {
             self.publish(directive);
         }
         self.count_participants();
+        self.attendance = Watch::start(&self.id, self.room.config(), self.auth.clone());
         let mut idle_since: Option<Instant> = None;
         loop {
             if self.failed {
@@ -245,6 +292,7 @@ impl RoomActor {
                 },
                 () = sleep_until(tick_at), if tick_at.is_some() => self.apply(Input::Tick),
                 () = sleep_until(retire_at), if retire_at.is_some() => {
+                    self.save_room();
                     if self.rooms.retire(&self.id, self.generation, &mut rx) {
                         break;
                     }
@@ -253,6 +301,9 @@ impl RoomActor {
         }
         self.failed = true;
         self.count_participants();
+        if let Some(watch) = &mut self.attendance {
+            watch.close(now_ms());
+        }
         tracing::info!(room = %self.id, "room closed");
     }
 
@@ -262,6 +313,7 @@ impl RoomActor {
                 conn,
                 entrant,
                 outbox,
+                features,
             } => {
                 self.conns.insert(
                     conn,
@@ -271,6 +323,13 @@ impl RoomActor {
                         participant: None,
                     },
                 );
+                // The newest token speaks for the activity's settings (it was signed by the
+                // site just now), so the entrant's welcome already shows them.
+                if let Some(features) = features {
+                    if features != self.room.config().features {
+                        self.apply(Input::Configure { features });
+                    }
+                }
                 self.apply(Input::Connect { conn, entrant });
                 // The room neither admitted nor closed it: do not leave the session waiting.
                 if self
@@ -376,6 +435,10 @@ impl RoomActor {
                     return;
                 }
                 self.next_input += 1;
+                self.logged();
+            }
+            if let Some(watch) = &mut self.attendance {
+                watch.observe(now, &logged, &outputs, &self.room);
             }
             now = now_ms();
             for output in outputs {
@@ -451,7 +514,7 @@ impl RoomActor {
     }
 
     fn welcome(&mut self, conn: ConnId, participant: ParticipantId, identity: String) {
-        let Some(snapshot) = self.room.snapshot_for(participant) else {
+        let Some(mut snapshot) = self.room.snapshot_for(participant) else {
             tracing::error!(room = %self.id, conn, participant, "no snapshot for a welcomed participant");
             self.refuse(conn, ErrorCode::Internal);
             self.close(conn, CloseReason::Refused);
@@ -462,6 +525,7 @@ impl RoomActor {
         };
         c.participant = Some(participant);
         c.entrant.identity = identity;
+        let rest = split_snapshot(&mut snapshot);
         tracing::info!(room = %self.id, conn, participant, role = ?c.entrant.role, "entered");
         let issued = self.auth.resume().issue(&self.id, &c.entrant, now_ms());
         let welcome = ServerMsg::Welcome {
@@ -475,9 +539,7 @@ impl RoomActor {
             ),
         };
         self.queue(conn, Outbound::Entered { participant });
-        if let Some(bytes) = encode(&welcome) {
-            self.queue(conn, Outbound::Frame(bytes));
-        }
+        self.queue_paged(conn, welcome, rest);
         if let Err(e) = issued {
             // The person is in; only coming back without a new token will not work.
             tracing::error!(room = %self.id, conn, error = %e, "could not store a resume credential");
@@ -532,14 +594,49 @@ impl RoomActor {
             return;
         };
         match self.room.snapshot_for(participant) {
-            Some(snapshot) => {
-                if let Some(bytes) = encode(&ServerMsg::Snapshot {
+            Some(mut snapshot) => {
+                let rest = split_snapshot(&mut snapshot);
+                let msg = ServerMsg::Snapshot {
                     snapshot: Box::new(snapshot),
-                }) {
-                    self.queue(conn, Outbound::Frame(bytes));
-                }
+                };
+                self.queue_paged(conn, msg, rest);
             }
             None => self.refuse(conn, ErrorCode::Internal),
+        }
+    }
+
+    /// The `i`th participants page with these people, encoded once for as long as it stays the same.
+    fn page(&mut self, i: usize, page: &[ParticipantView]) -> Option<Utf8Bytes> {
+        if let Some((views, bytes)) = self.pages.get(i) {
+            if views.as_slice() == page {
+                return Some(bytes.clone());
+            }
+        }
+        let bytes = encode(&ServerMsg::Participants {
+            participants: page.to_vec(),
+        })?;
+        self.pages.truncate(i);
+        if self.pages.len() == i {
+            self.pages.push((page.to_vec(), bytes.clone()));
+        }
+        Some(bytes)
+    }
+
+    /// Queue a welcome or snapshot, then the rest of its participants list and chat history
+    /// in pages.
+    fn queue_paged(&mut self, conn: ConnId, msg: ServerMsg, rest: Rest) {
+        if let Some(bytes) = encode(&msg) {
+            self.queue(conn, Outbound::Frame(bytes));
+        }
+        for (i, page) in rest.participants.chunks(PARTICIPANTS_PAGE).enumerate() {
+            if let Some(bytes) = self.page(i, page) {
+                self.queue(conn, Outbound::Frame(bytes));
+            }
+        }
+        for messages in chat_pages(rest.chat) {
+            if let Some(bytes) = encode(&ServerMsg::ChatHistory { messages }) {
+                self.queue(conn, Outbound::Frame(bytes));
+            }
         }
     }
 
@@ -577,13 +674,60 @@ impl RoomActor {
     }
 }
 
+/// Participants a welcome or snapshot carries; the rest follow in `participants` messages of
+/// this many. A connection's WebSocket keeps a write buffer as large as the largest frame it
+/// ever sent, so no frame may grow with the room or its chat (docs/performance.md).
+pub const PARTICIPANTS_PAGE: usize = 32;
+/// Chat text a welcome, a snapshot or one `chat_history` page carries, in bytes (a page has at
+/// least one message).
+pub const CHAT_PAGE_BYTES: usize = 2048;
+
+/// What of a snapshot follows it in pages.
+struct Rest {
+    participants: Vec<ParticipantView>,
+    chat: Vec<ChatMessage>,
+}
+
+/// Cut a snapshot's participants list and chat history to their first pages; return the rest.
+fn split_snapshot(snapshot: &mut Snapshot) -> Rest {
+    let participants = if snapshot.participants.len() > PARTICIPANTS_PAGE {
+        snapshot.participants.split_off(PARTICIPANTS_PAGE)
+    } else {
+        Vec::new()
+    };
+    let first = first_page_len(&snapshot.chat);
+    let chat = snapshot.chat.split_off(first);
+    Rest { participants, chat }
+}
+
+/// How many messages from the start of `chat` make one page.
+fn first_page_len(chat: &[ChatMessage]) -> usize {
+    let mut bytes = 0;
+    chat.iter()
+        .position(|m| {
+            bytes += m.text.len() + m.name.len();
+            bytes > CHAT_PAGE_BYTES
+        })
+        .map_or(chat.len(), |i| i.max(1))
+}
+
+/// The chat history cut into pages of about [`CHAT_PAGE_BYTES`], oldest first.
+fn chat_pages(mut chat: Vec<ChatMessage>) -> Vec<Vec<ChatMessage>> {
+    let mut pages = Vec::new();
+    while !chat.is_empty() {
+        let rest = chat.split_off(first_page_len(&chat));
+        pages.push(std::mem::replace(&mut chat, rest));
+    }
+    pages
+}
+
 /// The connection an input came from, if any: it hears about a failure to store it.
 fn sender(input: &Input) -> Option<ConnId> {
     match input {
         Input::Connect { conn, .. }
         | Input::Command { conn, .. }
         | Input::CreateInviteLink { conn, .. } => Some(*conn),
-        Input::Disconnect { .. } | Input::Tick | Input::Restart => None,
+        Input::Disconnect { .. } | Input::Tick | Input::Restart | Input::Configure { .. } => None,
     }
 }
 

@@ -224,6 +224,7 @@ mod tests {
                     conn,
                     entrant: entrant(),
                     outbox,
+                    features: None,
                 },
             )
             .unwrap();
@@ -249,6 +250,7 @@ mod tests {
                     conn,
                     entrant: entrant(),
                     outbox,
+                    features: None,
                 },
             )
             .unwrap();

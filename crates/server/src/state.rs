@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::limits::Limits;
 use crate::rooms::{Rooms, IDLE_DELAY};
 use crate::shutdown::Shutdown;
-use crate::store::{SqliteStore, Store, StoreError};
+use crate::store::{self, Store, StoreError};
 
 pub struct AppState {
     pub config: Config,
@@ -20,11 +20,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Open the store at `config.data` and set up the shared state around it.
+    /// Open the configured store and set up the shared state around it.
     pub fn new(config: Config) -> Result<Arc<AppState>, StoreError> {
-        let store = SqliteStore::open(&config.data)?;
-        tracing::info!(database = store.location(), "storage open");
-        Ok(AppState::with_store(config, Arc::new(store)))
+        let store = store::open(config.backend(), config.snapshot_every)?;
+        Ok(AppState::with_store(config, store))
     }
 
     /// The shared state around a store that is already open.
@@ -36,7 +35,7 @@ impl AppState {
         ));
         let rooms = Rooms::new(auth.clone(), store.clone(), IDLE_DELAY);
         Arc::new(AppState {
-            limits: Limits::new(config.max_hellos_per_ip),
+            limits: Limits::new(config.max_hellos_per_ip, config.max_pending_per_ip),
             config,
             auth,
             rooms,

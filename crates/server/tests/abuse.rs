@@ -492,3 +492,75 @@ async fn random_frames_never_take_the_server_down() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn connections_waiting_for_a_hello_are_capped_per_address() {
+    let server = Server::start_with(StageMode::Request, "serve", &["--max-pending-per-ip", "3"]);
+    let mut waiting = Vec::new();
+    for _ in 0..3 {
+        let mut c = Client::open(&server).await;
+        // Answered, so this socket is surely counted before the next one opens.
+        c.send(ClientMsg::Ping).await;
+        c.error(ErrorCode::HelloRequired).await;
+        waiting.push(c);
+    }
+    let mut fourth = Client::open(&server).await;
+    fourth.closing(CloseReason::TooManyConnections).await;
+
+    // Entering frees a place; so does closing a waiting socket.
+    let mut first = waiting.remove(0);
+    first
+        .send(token_hello(mint(&server.claims(Role::Attendee, "Ada"))))
+        .await;
+    first.welcomed().await;
+    drop(waiting.remove(0));
+    let mut later = None;
+    for _ in 0..50 {
+        let mut c = Client::open(&server).await;
+        c.send(ClientMsg::Ping).await;
+        if let ServerMsg::Error { .. } = c.expect("an answer", |_| true).await {
+            later = Some(c);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut later = later.expect("a place freed for a new connection");
+    later
+        .send(token_hello(mint(&server.claims(Role::Attendee, "Bo"))))
+        .await;
+    later.welcomed().await;
+    // The people inside carry on.
+    first.roundtrip().await;
+}
+
+#[tokio::test]
+async fn a_hello_turned_away_for_entering_too_often_keeps_its_token() {
+    let server = Server::start();
+    let mut claims = server.claims(Role::Attendee, "Ada");
+    let mut entered = 0;
+    let refused_token = loop {
+        claims.jti = format!("{}-{entered}", claims.jti);
+        let token = mint(&claims);
+        let mut c = Client::open(&server).await;
+        c.send(token_hello(token.clone())).await;
+        match c
+            .expect("welcome or error", |m| {
+                matches!(m, ServerMsg::Welcome { .. } | ServerMsg::Error { .. })
+            })
+            .await
+        {
+            ServerMsg::Welcome { .. } => entered += 1,
+            ServerMsg::Error { code, .. } => {
+                assert_eq!(code, ErrorCode::RateLimited);
+                break token;
+            }
+            _ => unreachable!(),
+        }
+        assert!(entered <= 25, "never rate limited");
+    };
+    // The entry budget refills (one entry every 3 s); the same token then enters.
+    tokio::time::sleep(Duration::from_millis(3_300)).await;
+    let mut c = Client::open(&server).await;
+    c.send(token_hello(refused_token)).await;
+    c.welcomed().await;
+}

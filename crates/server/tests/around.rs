@@ -118,7 +118,7 @@ async fn reactions_from_the_fixed_set_reach_everyone() {
     for c in [&mut mona, &mut alex] {
         c.event(
             "a clap",
-            |e| matches!(e, Event::Reaction { from, reaction: Reaction::Clap } if *from == id),
+            |e| matches!(e, Event::Reactions { reactions } if reactions.iter().any(|r| r.from == id && r.reaction == Reaction::Clap)),
         )
         .await;
     }

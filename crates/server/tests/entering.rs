@@ -8,6 +8,7 @@ use base64::Engine as _;
 use common::*;
 use podium_protocol::{
     Auth, ClientMsg, CloseReason, ErrorCode, Role, ServerMsg, StageAccess, StageMode,
+    PROTOCOL_VERSION,
 };
 
 /// Say hello with this token and expect the refusal `code`, then `closing` and a closed socket.
@@ -221,7 +222,7 @@ async fn malformed_json_before_hello_is_malformed() {
     let mut c = Client::open(&server).await;
     c.send_text("{not json").await;
     c.error(ErrorCode::Malformed).await;
-    c.send_text(r#"{"type":"hello","protocol":1}"#).await;
+    c.send_text(r#"{"type":"hello","protocol":2}"#).await;
     c.error(ErrorCode::Malformed).await;
 }
 
@@ -349,7 +350,7 @@ async fn a_phone_enters_as_a_viewer() {
     let mut c = Client::open(&server).await;
     let token = mint(&server.claims(Role::Attendee, "Phoebe"));
     c.send(ClientMsg::Hello {
-        protocol: 1,
+        protocol: PROTOCOL_VERSION,
         auth: Auth::Token { token },
         mobile: true,
     })
@@ -357,4 +358,61 @@ async fn a_phone_enters_as_a_viewer() {
     let snapshot = c.welcomed().await;
     let me = person(&snapshot, snapshot.you.participant);
     assert!(me.mobile && !me.on_stage);
+}
+
+#[tokio::test]
+async fn a_late_joiner_gets_a_large_room_in_pages_of_bounded_size() {
+    let server = Server::start();
+    let mut crowd = Vec::new();
+    for i in 0..40 {
+        crowd.push(server.enter(Role::Attendee, &format!("Viewer {i}")).await);
+    }
+    let first = &mut crowd[0];
+    for i in 0..25 {
+        first
+            .send(ClientMsg::Chat {
+                text: format!("{i:02} {}", "x".repeat(200)),
+            })
+            .await;
+    }
+    first
+        .event("the last chat", |e| {
+            matches!(e, podium_protocol::Event::Chat { message } if message.text.starts_with("24 "))
+        })
+        .await;
+
+    let mut late = server.enter(Role::Attendee, "Late").await;
+    let snapshot = late.snapshot.clone().unwrap();
+    assert!(snapshot.participants.len() <= 32);
+    assert!(!snapshot.chat.is_empty() && snapshot.chat.len() < 25);
+    let mut people = snapshot.participants.len();
+    let mut chat: Vec<_> = snapshot.chat.iter().map(|m| m.id).collect();
+    let frame_bytes = |m: &ServerMsg| serde_json::to_string(m).unwrap().len();
+    while people < 41 {
+        let page = late
+            .expect("a participants page", |m| {
+                matches!(m, ServerMsg::Participants { .. })
+            })
+            .await;
+        assert!(frame_bytes(&page) < 4096);
+        if let ServerMsg::Participants { participants } = page {
+            people += participants.len();
+        }
+    }
+    assert_eq!(people, 41, "everyone, once");
+    while chat.len() < 25 {
+        let page = late
+            .expect("a chat history page", |m| {
+                matches!(m, ServerMsg::ChatHistory { .. })
+            })
+            .await;
+        assert!(frame_bytes(&page) < 4096);
+        if let ServerMsg::ChatHistory { messages } = page {
+            chat.extend(messages.iter().map(|m| m.id));
+        }
+    }
+    let mut in_order = chat.clone();
+    in_order.sort_unstable();
+    assert_eq!(chat, in_order, "oldest first");
+    assert_eq!(chat.len(), 25);
 }

@@ -19,7 +19,7 @@ async fn a_removed_identity_cannot_reenter_until_a_moderator_lifts_the_removal()
     troll.closing(CloseReason::Removed).await;
     mona.event(
         "Troll left",
-        |e| matches!(e, Event::Left { participant } if *participant == id),
+        |e| matches!(e, Event::People { left, .. } if left.contains(&id)),
     )
     .await;
     let identity = match mona

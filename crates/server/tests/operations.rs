@@ -23,6 +23,8 @@ async fn metrics_count_what_happened_in_the_prometheus_format() {
     let server = Server::start();
     let mut mona = server.enter(Role::Moderator, "Mona").await;
     let mut ada = server.enter(Role::Attendee, "Ada").await;
+    mona.event("Ada in the list", |e| matches!(e, Event::People { .. }))
+        .await;
     ada.send(ClientMsg::Chat { text: "hi".into() }).await;
     mona.event("chat", |e| matches!(e, Event::Chat { .. }))
         .await;

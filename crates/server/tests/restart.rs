@@ -1,13 +1,14 @@
 //! Restart survival: the real server is killed with SIGKILL mid-session and started again on the
-//! same SQLite file; everyone who comes back with their resume credential is where they were,
-//! and nothing of the room is lost.
+//! same database; everyone who comes back with their resume credential is where they were, and
+//! nothing of the room is lost. Each story runs on SQLite and on PostgreSQL, with the room's
+//! whole log replayed and with the room saved every few inputs (a saved room and a short tail).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
-use std::path::Path;
 use std::time::Duration;
 
+use common::postgres::Postgres;
 use common::*;
 use podium_protocol::{
     Auth, ChatMessage, ClientMsg, CloseReason, ErrorCode, Event, InviteLinkView, ParticipantView,
@@ -17,12 +18,102 @@ use podium_protocol::{
 /// How long a dropped place is held in these tests.
 const GRACE_SECS: &str = "4";
 
-fn start(data: &Path) -> Server {
-    Server::start_with(
-        StageMode::Open,
-        "serve",
-        &["--data", data.to_str().unwrap(), "--grace-secs", GRACE_SECS],
-    )
+/// Where the server keeps its state, and how often it saves rooms whole.
+struct Db {
+    backend: Backend,
+    snapshot_every: u64,
+}
+
+enum Backend {
+    /// `podium.db` in this directory (given as a directory, so the default name is used).
+    Sqlite(tempfile::TempDir),
+    Postgres(Postgres),
+}
+
+impl Db {
+    /// A log that is never cut in these tests: opening replays all of it.
+    const WHOLE_LOG: u64 = 1_000_000;
+    /// The room is saved after every input, so whatever the test did before the kill is in
+    /// the saved room (not in a tail that replay would rebuild anyway).
+    const EVERY_INPUT: u64 = 1;
+
+    fn sqlite(snapshot_every: u64) -> Db {
+        Db {
+            backend: Backend::Sqlite(tempfile::tempdir().unwrap()),
+            snapshot_every,
+        }
+    }
+
+    fn postgres(snapshot_every: u64) -> Db {
+        Db {
+            backend: Backend::Postgres(Postgres::start()),
+            snapshot_every,
+        }
+    }
+
+    fn start(&self) -> Server {
+        let every = self.snapshot_every.to_string();
+        let mut args = vec!["--grace-secs", GRACE_SECS, "--snapshot-every", &every];
+        let url;
+        match &self.backend {
+            Backend::Sqlite(dir) => args.extend(["--data", dir.path().to_str().unwrap()]),
+            Backend::Postgres(pg) => {
+                url = pg.url("postgres");
+                args.extend(["--database", &url]);
+            }
+        }
+        Server::start_with(StageMode::Open, "serve", &args)
+    }
+
+    /// How many inputs the room's stored log holds, and after which one it was last saved.
+    fn stored_log(&self) -> (i64, Option<i64>) {
+        const ROWS: &str = "SELECT count(*) FROM room_inputs";
+        const SAVED: &str = "SELECT max(n) FROM room_snapshots";
+        match &self.backend {
+            Backend::Sqlite(dir) => {
+                let db = rusqlite::Connection::open(dir.path().join("podium.db")).unwrap();
+                let rows = db.query_row(ROWS, [], |r| r.get(0)).unwrap();
+                let saved = db.query_row(SAVED, [], |r| r.get(0)).unwrap();
+                (rows, saved)
+            }
+            Backend::Postgres(pg) => pg.with_client("postgres", |c| {
+                let rows = c.query_one(ROWS, &[]).unwrap().get(0);
+                let saved = c.query_one(SAVED, &[]).unwrap().get(0);
+                (rows, saved)
+            }),
+        }
+    }
+
+    /// When rooms are saved after every input: wait until the last save is written (saves run
+    /// off the room's task), so that the kill finds everything in the saved room.
+    async fn wait_until_saved(&self) {
+        if self.snapshot_every == Db::WHOLE_LOG {
+            return;
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while self.stored_log().0 > 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the room was not saved up to its last input: {:?}",
+                self.stored_log()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// The stored log is as long as this test's saving allows.
+    fn assert_log_bounded(&self) {
+        let (rows, saved) = self.stored_log();
+        if self.snapshot_every == Db::WHOLE_LOG {
+            assert!(saved.is_none() && rows > 20, "the whole log: {rows} inputs");
+        } else {
+            let saved = saved.expect("the room was saved");
+            assert!(saved > 20, "saved after input {saved}");
+            let every = i64::try_from(self.snapshot_every).unwrap();
+            // A save is written off the room's task: the last may have been under way.
+            assert!(rows <= every + 2, "{rows} inputs after the saved room");
+        }
+    }
 }
 
 /// A participant's id, name, role, seat, hand, microphone and camera.
@@ -105,9 +196,26 @@ fn the_poll<'a>(s: &'a Snapshot, question: &str) -> &'a PollView {
 
 #[tokio::test]
 async fn after_a_kill_9_everyone_resumes_where_they_were_and_nothing_is_lost() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("podium.db");
-    let mut server = start(&data);
+    a_class_survives_a_kill_9(Db::sqlite(Db::WHOLE_LOG)).await;
+}
+
+#[tokio::test]
+async fn after_a_kill_9_a_saved_room_and_a_short_log_restore_everything() {
+    a_class_survives_a_kill_9(Db::sqlite(Db::EVERY_INPUT)).await;
+}
+
+#[tokio::test]
+async fn after_a_kill_9_everyone_resumes_with_postgresql() {
+    a_class_survives_a_kill_9(Db::postgres(Db::WHOLE_LOG)).await;
+}
+
+#[tokio::test]
+async fn after_a_kill_9_a_saved_room_restores_everything_with_postgresql() {
+    a_class_survives_a_kill_9(Db::postgres(Db::EVERY_INPUT)).await;
+}
+
+async fn a_class_survives_a_kill_9(db: Db) {
+    let mut server = db.start();
 
     // A class in full swing.
     let mut mona = server.enter(Role::Moderator, "Mona").await;
@@ -218,10 +326,12 @@ async fn after_a_kill_9_everyone_resumes_where_they_were_and_nothing_is_lost() {
 
     // The last thing before the crash: a chat message someone has seen must survive it.
     let last = chat_sent(&mut alex, &mut bea, "last words").await;
+    db.wait_until_saved().await;
     server.kill();
+    db.assert_log_bounded();
 
     // The same database, a new process (and port).
-    let server = start(&data);
+    let server = db.start();
     let mut again = Client::open(&server).await;
     again.send(token_hello(bea_token)).await;
     again.error(ErrorCode::TokenReused).await;
@@ -307,7 +417,7 @@ async fn after_a_kill_9_everyone_resumes_where_they_were_and_nothing_is_lost() {
     let cy_id = before_cy.you.participant;
     mona.event(
         "Cy left",
-        |e| matches!(e, Event::Left { participant } if *participant == cy_id),
+        |e| matches!(e, Event::People { left, .. } if left.contains(&cy_id)),
     )
     .await;
     let mut cy = Client::resume(&server, &cy_resume).await;
@@ -322,7 +432,8 @@ async fn after_a_kill_9_everyone_resumes_where_they_were_and_nothing_is_lost() {
     let mona_resume = mona.resume.clone().unwrap();
     let before = mona.sync().await;
     drop(server);
-    let server = start(&data);
+    db.assert_log_bounded();
+    let server = db.start();
     let mut mona = Client::resume(&server, &mona_resume).await;
     let m = mona.sync().await;
     assert_eq!(m.you, before.you);
@@ -338,17 +449,31 @@ async fn after_a_kill_9_everyone_resumes_where_they_were_and_nothing_is_lost() {
 
 #[tokio::test]
 async fn the_database_outlives_a_clean_shutdown_too() {
-    let dir = tempfile::tempdir().unwrap();
-    // A directory as `--data` holds podium.db.
-    let mut server = start(dir.path());
+    let db = Db::sqlite(Db::WHOLE_LOG);
+    outlives_a_clean_shutdown(&db).await;
+    let Backend::Sqlite(dir) = &db.backend else {
+        unreachable!()
+    };
+    assert!(
+        dir.path().join("podium.db").exists(),
+        "a directory holds podium.db"
+    );
+}
+
+#[tokio::test]
+async fn the_postgresql_database_outlives_a_clean_shutdown_too() {
+    outlives_a_clean_shutdown(&Db::postgres(2)).await;
+}
+
+async fn outlives_a_clean_shutdown(db: &Db) {
+    let mut server = db.start();
     let mut mona = server.enter(Role::Moderator, "Mona").await;
     let mut alex = server.enter(Role::Attendee, "Alex").await;
     chat_sent(&mut mona, &mut alex, "see you next week").await;
     server.terminate();
     assert!(server.wait_exit(Duration::from_secs(10)).is_some());
-    assert!(dir.path().join("podium.db").exists());
 
-    let server = start(dir.path());
+    let server = db.start();
     let mut alex = Client::resume(&server, alex.resume.as_deref().unwrap()).await;
     let s = alex.sync().await;
     assert_eq!(s.chat.len(), 1);

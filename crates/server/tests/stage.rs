@@ -22,7 +22,7 @@ async fn attendee_joins_as_viewer_and_is_listed_among_viewers() {
     assert_eq!(snapshot.you.stage, StageAccess::Ask);
     assert!(!snapshot.you.moderator);
     mona.event("Alex joined", |e| {
-        matches!(e, Event::Joined { participant } if participant.name == "Alex" && !participant.on_stage)
+        matches!(e, Event::People { people, .. } if people.iter().any(|p| p.name == "Alex" && !p.on_stage))
     })
     .await;
 }

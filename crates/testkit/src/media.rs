@@ -19,6 +19,7 @@ use str0m::media::{Direction, Frequency, MediaTime, Mid, Rid, Simulcast, Simulca
 use str0m::net::{Protocol, Receive};
 use str0m::{Candidate, Event, Input, Output, Rtc};
 use tokio::net::UdpSocket;
+use tokio::sync::Notify;
 
 use crate::clock;
 use crate::hist::Histogram;
@@ -72,6 +73,10 @@ pub struct PeerOptions {
     pub video_bytes: usize,
     /// Where received frames' latencies are recorded, if anywhere.
     pub latency: Option<Arc<Latency>>,
+    /// Once connected, count arriving RTP datagrams instead of decrypting and depacketizing
+    /// them (STUN, DTLS and RTCP still go to the `Rtc`): a receiver cheap enough that one
+    /// machine can hold hundreds next to the server. It records no frames and no latency.
+    pub count_only: bool,
 }
 
 impl Default for PeerOptions {
@@ -80,6 +85,7 @@ impl Default for PeerOptions {
             ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
             video_bytes: HIGH_BYTES,
             latency: None,
+            count_only: false,
         }
     }
 }
@@ -101,12 +107,19 @@ struct Inner {
     /// Frames received on m-lines the server never named.
     unlisted: u64,
     connected: bool,
+    count_only: bool,
+    /// RTP datagrams counted by a `count_only` peer.
+    counted: u64,
     frames_sent: u64,
+    /// When the first whole video frame (camera or screen) arrived on a listed track.
+    first_video: Option<Instant>,
 }
 
 /// One str0m peer connection driven by a background task.
 pub struct MediaPeer {
     inner: Arc<Mutex<Inner>>,
+    /// Wakes the peer's loop when signalling changed its `Rtc` (it may have packets to send).
+    wake: Arc<Notify>,
     task: tokio::task::JoinHandle<()>,
     pub local: SocketAddr,
 }
@@ -155,10 +168,19 @@ impl MediaPeer {
             received: HashMap::new(),
             unlisted: 0,
             connected: false,
+            count_only: options.count_only,
+            counted: 0,
             frames_sent: 0,
+            first_video: None,
         }));
-        let task = tokio::spawn(drive(inner.clone(), socket, local));
-        MediaPeer { inner, task, local }
+        let wake = Arc::new(Notify::new());
+        let task = tokio::spawn(drive(inner.clone(), wake.clone(), socket, local));
+        MediaPeer {
+            inner,
+            wake,
+            task,
+            local,
+        }
     }
 
     /// The client's offer: `sendonly` audio and video (and a screen, when `screen`) when
@@ -227,6 +249,7 @@ impl MediaPeer {
             .sdp_api()
             .accept_answer(pending, answer)
             .expect("answer accepted");
+        self.wake.notify_one();
     }
 
     /// Answer a server offer.
@@ -238,6 +261,7 @@ impl MediaPeer {
             .sdp_api()
             .accept_offer(offer)
             .expect("offer accepted");
+        self.wake.notify_one();
         answer.to_sdp_string()
     }
 
@@ -289,9 +313,11 @@ impl MediaPeer {
         inner.received.values().map(|r| r.frames).sum::<u64>() + inner.unlisted
     }
 
-    /// RTP packets of every frame received on a listed track.
+    /// RTP packets of every frame received on a listed track (for a `count_only` peer:
+    /// every RTP datagram that arrived).
     pub fn total_packets(&self) -> u64 {
-        lock(&self.inner).received.values().map(|r| r.packets).sum()
+        let inner = lock(&self.inner);
+        inner.received.values().map(|r| r.packets).sum::<u64>() + inner.counted
     }
 
     /// Whose tracks the server says it sends us.
@@ -304,20 +330,33 @@ impl MediaPeer {
     pub fn frames_sent(&self) -> u64 {
         lock(&self.inner).frames_sent
     }
+
+    /// When the first whole video frame from anyone arrived, if one has.
+    pub fn first_video_at(&self) -> Option<Instant> {
+        lock(&self.inner).first_video
+    }
 }
 
 /// The peer's loop: socket in, `Rtc` out, synthetic media on a timer.
-async fn drive(inner: Arc<Mutex<Inner>>, socket: UdpSocket, local: SocketAddr) {
+async fn drive(inner: Arc<Mutex<Inner>>, wake: Arc<Notify>, socket: UdpSocket, local: SocketAddr) {
     let mut buf = vec![0u8; 2048];
     let start = Instant::now();
     let mut next_audio = start;
     let mut next_video = start;
+    // Media starts the moment the connection is up; until then only the `Rtc`'s own timeout
+    // (and signalling, through `wake`) wakes the loop.
+    let mut started = false;
     loop {
         let now = Instant::now();
         let timeout = {
             let mut guard = lock(&inner);
             let inner = &mut *guard;
             if inner.connected {
+                if !started {
+                    started = true;
+                    next_audio = now;
+                    next_video = now;
+                }
                 if now >= next_audio {
                     next_audio += AUDIO_EVERY;
                     if inner.sending.audio {
@@ -333,11 +372,12 @@ async fn drive(inner: Arc<Mutex<Inner>>, socket: UdpSocket, local: SocketAddr) {
                         write_screen(inner, now, start);
                     }
                 }
-            } else {
-                next_audio = now;
-                next_video = now;
             }
-            let mut timeout = next_audio.min(next_video);
+            let mut timeout = if started {
+                next_audio.min(next_video)
+            } else {
+                now + Duration::from_secs(1)
+            };
             loop {
                 match inner.rtc.poll_output() {
                     Ok(Output::Timeout(t)) => {
@@ -351,6 +391,10 @@ async fn drive(inner: Arc<Mutex<Inner>>, socket: UdpSocket, local: SocketAddr) {
                     Err(_) => return,
                 }
             }
+            if inner.connected && !started {
+                // Just connected: start sending now.
+                timeout = now;
+            }
             timeout
         };
         let wait = tokio::time::sleep_until(timeout.max(Instant::now()).into());
@@ -360,10 +404,22 @@ async fn drive(inner: Arc<Mutex<Inner>>, socket: UdpSocket, local: SocketAddr) {
                 Err(_) => None,
             },
             () = wait => None,
+            () = wake.notified() => None,
         };
         let mut inner = lock(&inner);
         let now = Instant::now();
         let result = match input {
+            // RTP (RFC 7983: first byte 128–191, and not an RTCP packet type).
+            Some((n, _))
+                if inner.count_only
+                    && inner.connected
+                    && n > 1
+                    && (128..192).contains(&buf[0])
+                    && !(192..224).contains(&buf[1]) =>
+            {
+                inner.counted += 1;
+                Ok(())
+            }
             Some((n, from)) => match buf[..n].try_into() {
                 Ok(contents) => inner.rtc.handle_input(Input::Receive(
                     now,
@@ -395,6 +451,9 @@ fn on_event(inner: &mut Inner, event: Event) {
                     r.frames += 1;
                     r.packets += packets;
                     r.last_size = data.data.len();
+                    if key.1 != MediaKind::Audio && inner.first_video.is_none() {
+                        inner.first_video = Some(Instant::now());
+                    }
                     if let Some(latency) = &inner.latency {
                         let (at, hist) = match key.1 {
                             MediaKind::Audio => (AUDIO_STAMP_AT, &latency.audio),

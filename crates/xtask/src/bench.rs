@@ -2,8 +2,8 @@
 //! benchmarks against the real binary on loopback. The figures are printed as Markdown tables
 //! (the ones in docs/performance.md) and written to `target/bench/results.md`.
 //!
-//! `--quick` is a smoke run of a few seconds (50 viewers, 10 subscribers); any other argument
-//! goes to `podium-loadgen` as it is (e.g. `--viewers 1000 --only signalling`).
+//! `--quick` is a smoke run of a few seconds (50 viewers, 10 subscribers, 13 joins); any other
+//! argument goes to `podium-loadgen` as it is (e.g. `--viewers 1000 --only signalling`).
 
 use std::path::Path;
 

@@ -217,7 +217,19 @@ pub fn ensure_chromium() -> Result {
     ensure_apt(&["chromium", "chromium-driver"])
 }
 
+/// coturn, the TURN server the end-to-end tests relay media through (started by the tests on
+/// loopback, never as a system service).
+pub fn ensure_coturn() -> Result {
+    ensure_apt(&["coturn"])
+}
+
 /// PHP's command line and PHPUnit, from Debian.
 pub fn ensure_php() -> Result {
     ensure_apt(&["php-cli", "phpunit"])
+}
+
+/// PostgreSQL, from Debian: the storage tests start their own server from its programs
+/// (`/usr/lib/postgresql/*/bin`) on loopback, so the cluster the package sets up is not used.
+pub fn ensure_postgresql() -> Result {
+    ensure_apt(&["postgresql"])
 }

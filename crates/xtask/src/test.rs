@@ -13,7 +13,8 @@ use std::path::Path;
 
 use crate::demo::build_client;
 use crate::install::{
-    ensure_chromium, ensure_npm, ensure_php, ensure_wasm_bindgen, ensure_wasm_target,
+    ensure_chromium, ensure_coturn, ensure_npm, ensure_php, ensure_postgresql, ensure_wasm_bindgen,
+    ensure_wasm_target,
 };
 use crate::parts::{files_with_ext, Parts, CLIENT_PACKAGE, SERVER_PACKAGE};
 use crate::run::{cmd, run, run_tee, stdout_of};
@@ -93,6 +94,10 @@ fn clippy(parts: &Parts, wasm_target: &crate::Result, s: &mut Summary) {
 }
 
 fn rust_tests(parts: &Parts, s: &mut Summary) {
+    // The storage tests run against PostgreSQL too, and fail without it.
+    if let Err(e) = ensure_postgresql() {
+        fail(s, "PostgreSQL for the storage tests", &e);
+    }
     // --no-fail-fast: one failing test binary must not hide the counts of the others.
     let mut c = cmd("cargo", &["test", "--no-fail-fast"]);
     c.args(native_workspace(parts));
@@ -249,23 +254,33 @@ fn e2e(parts: &Parts, s: &mut Summary) {
     let Some(dir) = parts.e2e_dir() else {
         return s.skip(name, "no tests/e2e/playwright.config.* yet");
     };
-    if let Err(e) = ensure_chromium().and_then(|()| ensure_npm(&dir)) {
+    if let Err(e) = ensure_chromium()
+        .and_then(|()| ensure_coturn())
+        .and_then(|()| ensure_npm(&dir))
+    {
         return fail(s, name, &e);
     }
     // The server binary the tests start (the client was built by the bundle step above).
     if let Err(e) = run(&mut cmd("cargo", &["build", "--package", SERVER_PACKAGE])) {
         return fail(s, name, &e);
     }
-    let mut c = cmd("npx", &["playwright", "test", "--reporter=list"]);
-    c.current_dir(&dir)
-        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-        .env(
-            "PODIUM_SERVER_BIN",
-            parts.target_dir().join("debug/podium-server"),
-        )
-        .env("PODIUM_STATIC_DIR", parts.dist());
-    let (ok, out) = run_tee(&mut c);
-    s.record(name, Counts::from_run(ok, parse_playwright(&out)));
+    // The media spec runs last and alone: live video in four browsers needs both cores.
+    for (part, name) in [
+        ("rest", name),
+        ("media", "end-to-end media (Playwright, Chromium)"),
+    ] {
+        let mut c = cmd("npx", &["playwright", "test", "--reporter=list"]);
+        c.current_dir(&dir)
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+            .env("PODIUM_E2E_PART", part)
+            .env(
+                "PODIUM_SERVER_BIN",
+                parts.target_dir().join("debug/podium-server"),
+            )
+            .env("PODIUM_STATIC_DIR", parts.dist());
+        let (ok, out) = run_tee(&mut c);
+        s.record(name, Counts::from_run(ok, parse_playwright(&out)));
+    }
 }
 
 /// A suite that could not even start (its tools failed to install) counts as one failure.

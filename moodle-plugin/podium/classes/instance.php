@@ -62,6 +62,13 @@ class instance {
         foreach (self::FEATURES as $field) {
             $record->$field = empty($data->$field) ? 0 : 1;
         }
+        // A form whose completion settings are locked leaves them out: keep what is stored.
+        if (isset($data->completionminutes)) {
+            $record->completionminutes = max(0, (int) $data->completionminutes);
+        }
+        if (isset($data->completionpoll)) {
+            $record->completionpoll = empty($data->completionpoll) ? 0 : 1;
+        }
         if (empty($record->id) && empty($record->instance)) {
             $record->timecreated = $now;
         }
@@ -81,6 +88,23 @@ class instance {
             $features[$name] = !empty($podium->$field);
         }
         return $features;
+    }
+
+    /**
+     * The completion rules that are on, as the course module's custom data keeps them.
+     *
+     * @param \stdClass $podium The podium record.
+     * @return int[] e.g. ['completionminutes' => 30, 'completionpoll' => 1]
+     */
+    public static function completion_rules(\stdClass $podium): array {
+        $rules = [];
+        if (!empty($podium->completionminutes)) {
+            $rules['completionminutes'] = (int) $podium->completionminutes;
+        }
+        if (!empty($podium->completionpoll)) {
+            $rules['completionpoll'] = 1;
+        }
+        return $rules;
     }
 
     /**
@@ -121,6 +145,7 @@ class instance {
             return false;
         }
         $DB->delete_records('podium_attendance', ['podiumid' => $id]);
+        $DB->delete_records('podium_reports', ['podiumid' => $id]);
         $DB->delete_records('podium', ['id' => $id]);
         return true;
     }

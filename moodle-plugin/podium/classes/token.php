@@ -58,7 +58,10 @@ class token {
     const LIFETIME_MAX = 600;
 
     /** @var string[] Optional claims, in the order they are emitted. */
-    const OPTIONAL_CLAIMS = ['nbf', 'picture', 'locale', 'room_title', 'stage_mode'];
+    const OPTIONAL_CLAIMS = ['nbf', 'picture', 'locale', 'room_title', 'stage_mode', 'features', 'callback'];
+
+    /** @var int The longest attendance callback URL the server accepts, in bytes. */
+    const CALLBACK_MAX_BYTES = 2048;
 
     /**
      * The site id used as `iss`: derived from the site's address so that it is stable and
@@ -149,8 +152,9 @@ class token {
      * @param int $issuedat Seconds since the Unix epoch (`iat`).
      * @param int $lifetime Seconds until expiry (`exp` = `iat` + lifetime).
      * @param string $jti Unique token id.
-     * @param array $optional Any of `nbf`, `picture`, `locale`, `room_title`, `stage_mode`;
-     *     null or empty values are left out.
+     * @param array $optional Any of `nbf`, `picture`, `locale`, `room_title`, `stage_mode`,
+     *     `features` (chat, reactions, polls => bool) and `callback`; null or empty values are
+     *     left out.
      * @return array The claims, ready to sign.
      * @throws \InvalidArgumentException When a value is one the server would refuse.
      */
@@ -186,6 +190,10 @@ class token {
             throw new \InvalidArgumentException("unknown stage_mode '{$optional['stage_mode']}'");
         }
 
+        if (isset($optional['callback']) && $optional['callback'] !== '' && !self::is_callback_url($optional['callback'])) {
+            throw new \InvalidArgumentException('callback must be an http or https URL');
+        }
+
         $claims = [
             'iss' => $siteid,
             'aud' => self::AUDIENCE,
@@ -201,9 +209,42 @@ class token {
             if (!isset($optional[$key]) || $optional[$key] === '') {
                 continue;
             }
-            $claims[$key] = $key === 'nbf' ? (int) $optional[$key] : (string) $optional[$key];
+            if ($key === 'nbf') {
+                $claims[$key] = (int) $optional[$key];
+            } else if ($key === 'features') {
+                $claims[$key] = self::features_claim((array) $optional[$key]);
+            } else {
+                $claims[$key] = (string) $optional[$key];
+            }
         }
         return $claims;
+    }
+
+    /**
+     * The `features` claim: every switch named, in the order chat, reactions, polls; one
+     * missing from `$features` is on.
+     *
+     * @param array $features e.g. ['chat' => true, 'reactions' => false, 'polls' => true]
+     * @return bool[]
+     */
+    public static function features_claim(array $features): array {
+        $claim = [];
+        foreach (array_keys(instance::FEATURES) as $name) {
+            $claim[$name] = !array_key_exists($name, $features) || !empty($features[$name]);
+        }
+        return $claim;
+    }
+
+    /**
+     * Whether the server takes this as an attendance callback: an http or https URL without
+     * spaces, at most {@see self::CALLBACK_MAX_BYTES} long.
+     *
+     * @param string $url
+     * @return bool
+     */
+    public static function is_callback_url(string $url): bool {
+        return strlen($url) <= self::CALLBACK_MAX_BYTES
+            && preg_match('~^https?://[^\s\x00-\x1f\x7f]+$~', $url) === 1;
     }
 
     /**
@@ -244,6 +285,8 @@ class token {
             'locale' => current_language(),
             'room_title' => format_string($podium->name, true, ['context' => $context, 'escape' => false]),
             'stage_mode' => instance::stage_mode($podium->stagemode ?? ''),
+            'features' => instance::features($podium),
+            'callback' => (new \moodle_url('/mod/podium/callback.php'))->out(false),
         ];
         if (!empty($user->picture)) {
             $picture = new \user_picture($user);

@@ -58,6 +58,27 @@ final class instance_test extends \basic_testcase {
         $this->assertSame('request', $record->stagemode);
     }
 
+    public function test_completion_rules_are_stored_and_listed(): void {
+        $record = instance::normalise((object) ['completionminutes' => '45', 'completionpoll' => '1'], 1);
+        $this->assertSame(45, $record->completionminutes);
+        $this->assertSame(1, $record->completionpoll);
+        $this->assertSame(['completionminutes' => 45, 'completionpoll' => 1], instance::completion_rules($record));
+        $off = instance::normalise((object) ['completionminutes' => '-3', 'completionpoll' => '0'], 1);
+        $this->assertSame([], instance::completion_rules($off));
+        // A form with its completion settings locked sends none: what is stored stays.
+        $locked = instance::normalise((object) ['instance' => 5], 1);
+        $this->assertFalse(isset($locked->completionminutes));
+        $this->assertFalse(isset($locked->completionpoll));
+    }
+
+    public function test_the_token_names_every_feature_in_order(): void {
+        $this->assertSame(['chat' => true, 'reactions' => false, 'polls' => true],
+            token::features_claim(['polls' => true, 'reactions' => false]));
+        $this->assertTrue(token::is_callback_url('https://moodle.example.edu/mod/podium/callback.php'));
+        $this->assertFalse(token::is_callback_url('javascript:alert(1)'));
+        $this->assertFalse(token::is_callback_url('https://moodle.example.edu/a b'));
+    }
+
     public function test_features_by_client_name(): void {
         $podium = (object) ['chatenabled' => '1', 'reactionsenabled' => '0', 'pollsenabled' => 1];
         $this->assertSame(['chat' => true, 'reactions' => false, 'polls' => true], instance::features($podium));

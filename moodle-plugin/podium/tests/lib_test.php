@@ -35,14 +35,15 @@ final class lib_test extends \basic_testcase {
         $this->assertTrue(podium_supports(FEATURE_SHOW_DESCRIPTION));
         $this->assertTrue(podium_supports(FEATURE_BACKUP_MOODLE2));
         $this->assertTrue(podium_supports(FEATURE_COMPLETION_TRACKS_VIEWS));
+        // Attended for at least N minutes, answered a poll (classes/completion/custom_completion.php).
+        $this->assertTrue(podium_supports(FEATURE_COMPLETION_HAS_RULES));
         $this->assertSame(MOD_PURPOSE_COMMUNICATION, podium_supports(FEATURE_MOD_PURPOSE));
     }
 
     public function test_unsupported_features(): void {
-        // One activity is one room, so groups are not offered; completion rules come with attendance.
+        // One activity is one room, so groups are not offered.
         $this->assertFalse(podium_supports(FEATURE_GROUPS));
         $this->assertFalse(podium_supports(FEATURE_GROUPINGS));
-        $this->assertFalse(podium_supports(FEATURE_COMPLETION_HAS_RULES));
         $this->assertFalse(podium_supports(FEATURE_GRADE_HAS_GRADE));
         $this->assertNull(podium_supports('no_such_feature'));
     }

@@ -112,6 +112,7 @@ final class vectors_test extends \basic_testcase {
             if (($claims['aud'] ?? null) !== token::AUDIENCE
                     || !in_array($claims['role'] ?? null, token::ROLES, true)
                     || (isset($claims['stage_mode']) && !in_array($claims['stage_mode'], instance::STAGE_MODES, true))
+                    || (isset($claims['callback']) && !token::is_callback_url($claims['callback']))
                     || array_diff(['iss', 'aud', 'sub', 'name', 'role', 'room', 'iat', 'exp', 'jti'], array_keys($claims))) {
                 $faults[] = 'invalid_token';
             }

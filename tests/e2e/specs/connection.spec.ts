@@ -1,45 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { enter, openTab, roomId, screenshot, section, toolbar } from '../helpers';
-
-declare global {
-  interface Window {
-    __podiumSockets: WebSocket[];
-    __podiumBlock: boolean;
-  }
-}
-
-/**
- * Lets a test drop a page's connection: every WebSocket the page opens is remembered, and while
- * `__podiumBlock` is set new ones go to a port where nothing listens (as on a network that is down).
- */
-async function controlSockets(page: Page) {
-  await page.addInitScript(() => {
-    const Native = window.WebSocket;
-    window.__podiumSockets = [];
-    window.__podiumBlock = false;
-    class Controlled extends Native {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(window.__podiumBlock ? 'ws://127.0.0.1:9/' : url, protocols);
-        window.__podiumSockets.push(this);
-      }
-    }
-    window.WebSocket = Controlled as typeof WebSocket;
-  });
-}
-
-/** Closes the page's open socket and keeps new ones from getting through until `restore`. */
-async function dropConnection(page: Page) {
-  await page.evaluate(() => {
-    window.__podiumBlock = true;
-    for (const ws of window.__podiumSockets) ws.close();
-  });
-}
-
-async function restoreConnection(page: Page) {
-  await page.evaluate(() => {
-    window.__podiumBlock = false;
-  });
-}
+import { controlSockets, dropConnection, enter, openTab, restoreConnection, roomId, screenshot, section, toolbar } from '../helpers';
 
 function connState(page: Page) {
   return page.locator('.conn-text');

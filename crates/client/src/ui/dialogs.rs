@@ -185,3 +185,19 @@ pub fn GetReadyDialog() -> impl IntoView {
         </Modal>
     }
 }
+
+/// The devices, changed while on stage: a new camera or microphone replaces the one being sent
+/// without leaving the stage.
+#[component]
+pub fn DevicesDialog(on_close: Callback<()>) -> impl IntoView {
+    let ctx = use_ctx();
+    let choice = RwSignal::new((true, true));
+    view! {
+        <Modal title=ctx.t("toolbar.devices") on_close=on_close class="devices-dialog">
+            <DevicesPanel auto_start=true choice=choice/>
+            <div class="modal-actions">
+                <button class="btn primary" on:click=move |_| on_close.run(())>{ctx.t("devices.done")}</button>
+            </div>
+        </Modal>
+    }
+}

@@ -22,6 +22,7 @@ pub enum Icon {
     Link,
     More,
     Check,
+    Share,
 }
 
 fn path(icon: Icon) -> &'static str {
@@ -43,6 +44,7 @@ fn path(icon: Icon) -> &'static str {
         Icon::Link => "M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1",
         Icon::More => "M5 12h.01M12 12h.01M19 12h.01",
         Icon::Check => "M5 12l5 5L20 7",
+        Icon::Share => "M3 4h18v12H3zM8 20h8M12 16v4M12 13V7M9 10l3-3 3 3",
     }
 }
 

@@ -14,8 +14,10 @@ pub mod reactions;
 pub mod requests;
 pub mod room;
 pub mod set_devices;
+pub mod sound;
 pub mod stage;
 pub mod toolbar;
+pub mod video;
 
 /// Initials for an avatar: first letters of the first and last words.
 pub fn initials(name: &str) -> String {

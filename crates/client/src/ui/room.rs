@@ -12,6 +12,7 @@ use crate::ui::manage::Manage;
 use crate::ui::participants::Participants;
 use crate::ui::polls::Polls;
 use crate::ui::requests::Requests;
+use crate::ui::sound::SoundPrompt;
 use crate::ui::stage::Stage;
 use crate::ui::toolbar::Toolbar;
 
@@ -30,6 +31,7 @@ pub fn RoomView() -> impl IntoView {
                 {mobile.then(|| view! { <TabList/> })}
                 <section class="stage-area" class=("hidden", hide_stage) aria-label=ctx.t("stage.label")>
                     <Stage/>
+                    <SoundPrompt/>
                 </section>
                 <aside class="side" class=("hidden", hide_side)>
                     {(!mobile).then(|| view! { <TabList/> })}
@@ -67,12 +69,23 @@ fn TabList() -> impl IntoView {
         ctx.room
             .with(|r| r.as_ref().map(|r| r.requests.len()).unwrap_or(0))
     });
+    let features = Memo::new(move |_| {
+        ctx.room
+            .with(|r| r.as_ref().map(|r| r.features).unwrap_or_default())
+    });
     let tabs = move || {
+        let features = features.get();
         let mut v = Vec::new();
         if ctx.mobile {
             v.push(Tab::Stage);
         }
-        v.extend([Tab::Chat, Tab::People, Tab::Polls]);
+        if features.chat {
+            v.push(Tab::Chat);
+        }
+        v.push(Tab::People);
+        if features.polls {
+            v.push(Tab::Polls);
+        }
         if moderator.get() {
             v.extend([Tab::Requests, Tab::Manage]);
         }
@@ -114,6 +127,15 @@ fn TabList() -> impl IntoView {
             }
         }
     };
+    // The tab of a feature the room has off is not offered: leave it if it was open.
+    Effect::new(move |_| {
+        let list = tabs();
+        if !list.contains(&ctx.tab.get()) {
+            if let Some(first) = list.first() {
+                ctx.tab.set(*first);
+            }
+        }
+    });
     view! {
         <div class="tabs" role="tablist" aria-label=ctx.t("tabs.label") on:keydown=on_key>
             {move || tabs().into_iter().map(|t| {

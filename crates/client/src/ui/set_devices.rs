@@ -8,10 +8,10 @@ use leptos::html::Video;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use podium_protocol::{ClientMsg, StageAccess};
-use web_sys::MediaStream;
+use web_sys::{MediaDeviceKind, MediaStream};
 
 use crate::app::use_ctx;
-use crate::media::{self, Device, DeviceLists, MediaError, Meter, Prefs};
+use crate::media::{self, DeviceLists, MediaError, Meter, Prefs};
 use crate::ui::uid;
 
 #[component]
@@ -39,13 +39,15 @@ pub fn DevicesPanel(
     let video: NodeRef<Video> = NodeRef::new();
     let sink_ok = media::sink_supported();
 
+    // Remembered for next time, and followed at once by what is sent and played.
     let save = move || {
-        Prefs {
+        let prefs = Prefs {
             camera: camera.get_untracked(),
             microphone: mic.get_untracked(),
             speaker: speaker.get_untracked(),
-        }
-        .save();
+        };
+        prefs.save();
+        ctx.devices.set(prefs);
     };
     let stop_all = move || {
         stream.update_value(|s| {
@@ -190,24 +192,54 @@ pub fn DevicesPanel(
         });
     };
 
-    let options = move |devices: Vec<Device>, selected: String, kind: &'static str| {
-        let kind_label = ctx.t(kind);
-        devices
-            .into_iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let label = if d.label.is_empty() {
-                    ctx.tf(
-                        "devices.unnamed",
-                        &[("kind", &kind_label), ("n", &(i + 1).to_string())],
-                    )
-                } else {
-                    d.label.clone()
-                };
-                let is_selected = d.id == selected;
-                view! { <option value=d.id selected=is_selected>{label}</option> }
+    // One picker for each kind of device (a single piece of code for the three).
+    let select = move |id: String, kind: MediaDeviceKind| {
+        let (value, label_key, empty_key) = match kind {
+            MediaDeviceKind::Videoinput => (camera, "devices.camera", "devices.no_camera"),
+            MediaDeviceKind::Audioinput => (mic, "devices.microphone", "devices.no_microphone"),
+            _ => (speaker, "devices.speaker", "devices.default"),
+        };
+        let devices = move || {
+            lists.with(|l| match kind {
+                MediaDeviceKind::Videoinput => l.cameras.clone(),
+                MediaDeviceKind::Audioinput => l.microphones.clone(),
+                _ => l.speakers.clone(),
             })
-            .collect_view()
+        };
+        let kind_label = ctx.t(label_key);
+        let options = move || {
+            let list = devices();
+            if list.is_empty() {
+                return view! { <option value="">{ctx.t(empty_key)}</option> }.into_any();
+            }
+            let selected = value.get_untracked();
+            list.into_iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    let label = if d.label.is_empty() {
+                        ctx.tf(
+                            "devices.unnamed",
+                            &[("kind", &kind_label), ("n", &(i + 1).to_string())],
+                        )
+                    } else {
+                        d.label
+                    };
+                    let is_selected = d.id == selected;
+                    view! { <option value=d.id selected=is_selected>{label}</option> }
+                })
+                .collect_view()
+                .into_any()
+        };
+        let speakers = kind == MediaDeviceKind::Audiooutput;
+        view! {
+            <label for=id.clone()>{ctx.t(label_key)}</label>
+            <select id=id on:change=move |ev| {
+                value.set(event_target_value(&ev));
+                if speakers { save() } else { restart() }
+            } disabled=move || !speakers && devices().is_empty()>
+                {options}
+            </select>
+        }
     };
 
     view! {
@@ -234,32 +266,10 @@ pub fn DevicesPanel(
                     </div>
                 })}
                 <div class="field">
-                    <label for=cam_id.clone()>{ctx.t("devices.camera")}</label>
-                    <select id=cam_id on:change=move |ev| { camera.set(event_target_value(&ev)); restart(); }
-                        disabled=move || lists.with(|l| l.cameras.is_empty())>
-                        {move || {
-                            let l = lists.get();
-                            if l.cameras.is_empty() {
-                                view! { <option value="">{ctx.t("devices.no_camera")}</option> }.into_any()
-                            } else {
-                                options(l.cameras, camera.get_untracked(), "devices.camera").into_any()
-                            }
-                        }}
-                    </select>
+                    {select(cam_id, MediaDeviceKind::Videoinput)}
                 </div>
                 <div class="field">
-                    <label for=mic_id.clone()>{ctx.t("devices.microphone")}</label>
-                    <select id=mic_id on:change=move |ev| { mic.set(event_target_value(&ev)); restart(); }
-                        disabled=move || lists.with(|l| l.microphones.is_empty())>
-                        {move || {
-                            let l = lists.get();
-                            if l.microphones.is_empty() {
-                                view! { <option value="">{ctx.t("devices.no_microphone")}</option> }.into_any()
-                            } else {
-                                options(l.microphones, mic.get_untracked(), "devices.microphone").into_any()
-                            }
-                        }}
-                    </select>
+                    {select(mic_id, MediaDeviceKind::Audioinput)}
                     <div class="meter" role="meter" aria-label=ctx.t("devices.level") aria-valuemin="0" aria-valuemax="100"
                         aria-valuenow=move || ((level.get() * 100.0) as u32).to_string()>
                         <span style:width=move || format!("{}%", (level.get() * 100.0) as u32)></span>
@@ -267,19 +277,7 @@ pub fn DevicesPanel(
                 </div>
                 <div class="field">
                     {if sink_ok {
-                        view! {
-                            <label for=spk_id.clone()>{ctx.t("devices.speaker")}</label>
-                            <select id=spk_id.clone() on:change=move |ev| { speaker.set(event_target_value(&ev)); save(); }>
-                                {move || {
-                                    let l = lists.get();
-                                    if l.speakers.is_empty() {
-                                        view! { <option value="">{ctx.t("devices.default")}</option> }.into_any()
-                                    } else {
-                                        options(l.speakers, speaker.get_untracked(), "devices.speaker").into_any()
-                                    }
-                                }}
-                            </select>
-                        }.into_any()
+                        select(spk_id.clone(), MediaDeviceKind::Audiooutput).into_any()
                     } else {
                         view! {
                             <span class="label">{ctx.t("devices.speaker")}</span>

@@ -4,11 +4,69 @@
 //! `none` → nothing.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use podium_protocol::{ClientMsg, StageAccess};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 
-use crate::app::{use_ctx, Tab};
+use crate::app::{use_ctx, Ctx, Tab, ToastKind};
+use crate::media::MediaError;
+use crate::rtc;
+use crate::ui::dialogs::DevicesDialog;
 use crate::ui::icons::{Icon, Svg};
 use crate::ui::reactions::ReactionPicker;
+
+/// Whether this browser can share a screen at all (not on phones, nor on insecure pages).
+fn can_share_screen() -> bool {
+    let Some(w) = web_sys::window() else {
+        return false;
+    };
+    js_sys::Reflect::get(&w.navigator(), &"mediaDevices".into())
+        .and_then(|md| js_sys::Reflect::has(&md, &"getDisplayMedia".into()))
+        .unwrap_or(false)
+}
+
+/// Asks for a screen to share, sends it, and tells the room. When the person stops sharing from
+/// the browser's own bar, the room is told too.
+fn share_screen(ctx: Ctx, mic: bool, camera: bool) {
+    spawn_local(async move {
+        match rtc::pick_screen().await {
+            Ok(stream) => {
+                if let Ok(track) = stream
+                    .get_video_tracks()
+                    .get(0)
+                    .dyn_into::<web_sys::MediaStreamTrack>()
+                {
+                    let ended = Closure::<dyn FnMut()>::new(move || {
+                        let me = ctx.room.with_untracked(|r| {
+                            r.as_ref()
+                                .and_then(|r| r.me().map(|p| (p.mic, p.camera, p.screen)))
+                        });
+                        if let Some((mic, camera, true)) = me {
+                            ctx.send(ClientMsg::SetMedia {
+                                mic,
+                                camera,
+                                screen: false,
+                            });
+                        }
+                    });
+                    track.set_onended(Some(ended.into_js_value().unchecked_ref()));
+                }
+                ctx.media.share_screen(Some(stream));
+                ctx.send(ClientMsg::SetMedia {
+                    mic,
+                    camera,
+                    screen: true,
+                });
+            }
+            // Closing the browser's picker is not a failure worth a message.
+            Err(e) => match MediaError::from_js(e) {
+                MediaError::Denied => {}
+                _ => ctx.toast(ToastKind::Error, ctx.t("media.screen_failed")),
+            },
+        }
+    });
+}
 
 #[component]
 pub fn Toolbar() -> impl IntoView {
@@ -37,6 +95,9 @@ pub fn Toolbar() -> impl IntoView {
     let camera = move || me.get().map(|m| m.1).unwrap_or(false);
     let hand = move || me.get().map(|m| m.2).unwrap_or(false);
     let screen = move || me.get().map(|m| m.3).unwrap_or(false);
+    let screen_ok = !ctx.mobile && can_share_screen();
+    let devices_open = RwSignal::new(false);
+    let close_devices = Callback::new(move |_| devices_open.set(false));
 
     let stage_control = move || {
         match stage.get() {
@@ -72,11 +133,30 @@ pub fn Toolbar() -> impl IntoView {
                 {move || view! { <Svg icon=if camera() { Icon::Camera } else { Icon::CameraOff }/> }}
                 <span>{ctx.t("toolbar.camera")}</span>
             </button>
+            {screen_ok.then(|| view! {
+                <button class="tb-btn" class=("active", screen) aria-pressed=move || screen().to_string()
+                    on:click=move |_| if screen() {
+                        ctx.send(ClientMsg::SetMedia { mic: mic(), camera: camera(), screen: false });
+                    } else {
+                        share_screen(ctx, mic(), camera());
+                    }>
+                    <Svg icon=Icon::Share/>
+                    <span>{move || ctx.t(if screen() { "toolbar.stop_sharing" } else { "toolbar.share_screen" })}</span>
+                </button>
+            })}
+            <button class="tb-btn" on:click=move |_| devices_open.set(true)>
+                <Svg icon=Icon::Settings/><span>{ctx.t("toolbar.devices")}</span>
+            </button>
         }
         .into_any(),
         StageAccess::Invited | StageAccess::None => ().into_any(),
     }
     };
+
+    let reactions = Memo::new(move |_| {
+        ctx.room
+            .with(|r| r.as_ref().is_none_or(|r| r.features.reactions))
+    });
 
     view! {
         <nav class="toolbar" aria-label=ctx.t("toolbar.label")>
@@ -87,7 +167,7 @@ pub fn Toolbar() -> impl IntoView {
                     <Svg icon=Icon::Hand/>
                     <span>{move || ctx.t(if hand() { "toolbar.lower_hand" } else { "toolbar.raise_hand" })}</span>
                 </button>
-                <ReactionPicker/>
+                {move || reactions.get().then(|| view! { <ReactionPicker/> })}
             </div>
             {move || moderator.get().then(|| view! {
                 <div class="tb-group">
@@ -103,6 +183,7 @@ pub fn Toolbar() -> impl IntoView {
                     </button>
                 </div>
             })}
+            {move || devices_open.get().then(|| view! { <DevicesDialog on_close=close_devices/> })}
         </nav>
     }
 }

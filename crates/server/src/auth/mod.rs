@@ -46,12 +46,24 @@ impl Auth {
 
     /// Verify a join token and spend its `jti`. `now` is in seconds.
     pub fn accept_token(&self, token: &str, now: u64) -> Result<Claims, ErrorCode> {
-        let claims = verify_token(&self.decoding, token, now, self.max_lifetime)?;
+        let claims = self.check_token(token, now)?;
+        self.spend_token(&claims, now)?;
+        Ok(claims)
+    }
+
+    /// Verify a join token without spending it: a hello refused for what comes after (entering
+    /// too often) leaves the token good for another try.
+    pub fn check_token(&self, token: &str, now: u64) -> Result<Claims, ErrorCode> {
+        verify_token(&self.decoding, token, now, self.max_lifetime)
+    }
+
+    /// Spend a verified token's `jti`; `token_reused` if it was spent already.
+    pub fn spend_token(&self, claims: &Claims, now: u64) -> Result<(), ErrorCode> {
         let expires = claims.exp.saturating_add(LEEWAY_SECS);
         if !self.used.use_once(&claims.iss, &claims.jti, expires, now)? {
             return Err(ErrorCode::TokenReused);
         }
-        Ok(claims)
+        Ok(())
     }
 
     /// Verify an invitation link's code (signature, audience, expiry). Revocation is the room's.
@@ -62,6 +74,12 @@ impl Auth {
     /// Sign an invitation link's code.
     pub fn sign_invite(&self, claims: &InviteClaims) -> Result<String, ErrorCode> {
         sign_invite(&self.encoding, claims)
+    }
+
+    /// Sign an attendance callback: base64url HMAC-SHA256 of `message` under the shared secret.
+    pub fn sign_callback(&self, message: &[u8]) -> Result<String, ErrorCode> {
+        jsonwebtoken::crypto::sign(message, &self.encoding, jsonwebtoken::Algorithm::HS256)
+            .map_err(|_| ErrorCode::Internal)
     }
 
     pub fn resume(&self) -> &ResumeStore {

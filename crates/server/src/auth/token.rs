@@ -1,7 +1,7 @@
 //! Join tokens: HS256 JWTs with [`Claims`].
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use podium_protocol::{Claims, ErrorCode, TOKEN_AUDIENCE};
+use podium_protocol::{Claims, ErrorCode, MAX_CALLBACK_URL_BYTES, TOKEN_AUDIENCE};
 
 /// Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds.
 pub const LEEWAY_SECS: u64 = 30;
@@ -50,10 +50,18 @@ pub fn verify_token(
         || claims.sub.is_empty()
         || claims.room.is_empty()
         || claims.room.chars().count() > MAX_ROOM_CHARS
+        || !claims.callback.as_deref().is_none_or(is_callback_url)
     {
         return Err(ErrorCode::InvalidToken);
     }
     Ok(claims)
+}
+
+/// An attendance callback must be an absolute `http` or `https` URL of a sane length.
+fn is_callback_url(url: &str) -> bool {
+    url.len() <= MAX_CALLBACK_URL_BYTES
+        && (url.starts_with("https://") || url.starts_with("http://"))
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 #[cfg(test)]
@@ -79,6 +87,8 @@ mod tests {
             locale: None,
             room_title: None,
             stage_mode: None,
+            features: None,
+            callback: None,
         }
     }
 
@@ -109,6 +119,11 @@ mod tests {
         let mut c = claims(now);
         c.aud = "other".into();
         assert_eq!(check(&c, now), Err(ErrorCode::InvalidToken));
+        let mut c = claims(now);
+        c.callback = Some("file:///etc/passwd".into());
+        assert_eq!(check(&c, now), Err(ErrorCode::InvalidToken));
+        c.callback = Some("https://moodle.example/mod/podium/callback.php".into());
+        assert!(check(&c, now).is_ok());
         let t = mint_token(b"other", &claims(now)).map_err(|_| ErrorCode::Internal);
         assert_eq!(
             t.and_then(|t| verify_token(&DecodingKey::from_secret(SECRET), &t, now, 600)),

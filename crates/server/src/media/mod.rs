@@ -1,10 +1,12 @@
 //! The SFU: live media of the people on stage, forwarded to everyone else in their room.
 //!
 //! Built on `str0m` in its sans-IO style. One UDP socket carries every peer's traffic; a
-//! datagram goes to the peer whose `Rtc` accepts it. The media loop runs on its own thread and
-//! talks to the rest of the server only through channels: room actors send it [`ToMedia`]
-//! (signalling from sessions, and the room's forwarding directives), and it answers a session
-//! by queueing frames on that session's outbound queue without ever waiting on it.
+//! datagram goes to the peer its source address belongs to (found once with `Rtc::accepts`),
+//! and only the peers that got input, or whose timeout is due, are polled. The media loop runs
+//! on its own thread and talks to the rest of the server only through channels: room actors
+//! send it [`ToMedia`] (signalling from sessions, and the room's forwarding directives), and it
+//! answers a session by queueing frames on that session's outbound queue without ever waiting
+//! on it.
 //!
 //! Who is forwarded is the room's decision ([`podium_room::Output::Media`]); this module only
 //! obeys it: media from a participant is forwarded for the kinds the room allows and dropped
@@ -14,11 +16,13 @@
 //! - [`sfu`]: every peer and room, routing between them.
 //! - [`peer`]: one peer connection, its incoming and outgoing tracks and its negotiation.
 //! - [`turn`]: TURN credentials for the welcome.
+//! - [`udp`]: the socket, read and written in batches.
 
 mod peer;
 mod run;
 mod sfu;
 pub mod turn;
+mod udp;
 
 use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::sync::Arc;

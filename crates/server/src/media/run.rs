@@ -1,6 +1,6 @@
 //! The media loop: its own thread with a single-threaded runtime, so nothing it does can hold
 //! up signalling and nothing in signalling can hold it up. It waits on three things at once:
-//! a datagram on the shared socket, a message from the room actors, and the next timeout any
+//! datagrams on the shared socket, a message from the room actors, and the next timeout any
 //! peer asked for.
 
 use std::net::SocketAddr;
@@ -10,10 +10,12 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 use super::sfu::Sfu;
+use super::udp::Udp;
 use super::ToMedia;
 
-/// Largest datagram read; WebRTC keeps packets under the path MTU.
-const DATAGRAM: usize = 2048;
+/// Reads (each up to a batch of datagrams) taken before the peers are polled again, so a burst
+/// is handled as one and nobody waits long.
+const READS_PER_TURN: usize = 4;
 
 pub fn run(
     socket: std::net::UdpSocket,
@@ -31,26 +33,23 @@ pub fn run(
         }
     };
     runtime.block_on(async move {
-        match UdpSocket::from_std(socket) {
-            Ok(socket) => serve(socket, candidate, rx).await,
+        let udp = UdpSocket::from_std(socket).and_then(Udp::new);
+        match udp {
+            Ok(udp) => serve(udp, candidate, rx).await,
             Err(e) => tracing::error!(error = %e, "media loop could not use its socket"),
         }
     });
 }
 
-async fn serve(socket: UdpSocket, candidate: SocketAddr, mut rx: mpsc::UnboundedReceiver<ToMedia>) {
+async fn serve(mut udp: Udp, candidate: SocketAddr, mut rx: mpsc::UnboundedReceiver<ToMedia>) {
     let mut sfu = Sfu::new(candidate);
-    let mut buf = vec![0u8; DATAGRAM];
     loop {
         // For `/readyz`: the loop goes round at least every 100 ms.
         crate::metrics::METRICS.media_beat();
         let now = Instant::now();
-        let next = sfu.poll(now, &mut |t| {
-            // UDP may drop; a full send buffer drops this packet and the peers recover.
-            if let Err(e) = socket.try_send_to(&t.contents, t.destination) {
-                tracing::trace!(error = %e, to = %t.destination, "datagram not sent");
-            }
-        });
+        sfu.timeout(now);
+        let next = sfu.poll(now, &mut |t| udp.send(t.destination, &t.contents));
+        udp.flush();
         tokio::select! {
             msg = rx.recv() => match msg {
                 Some(msg) => {
@@ -63,18 +62,19 @@ async fn serve(socket: UdpSocket, candidate: SocketAddr, mut rx: mpsc::Unbounded
                 }
                 None => break,
             },
-            read = socket.recv_from(&mut buf) => match read {
-                Ok((n, from)) => {
+            ready = udp.readable() => match ready {
+                Ok(()) => {
                     let now = Instant::now();
-                    if let Some(data) = buf.get(..n) {
-                        sfu.receive(now, from, data);
+                    for _ in 0..READS_PER_TURN {
+                        if udp.read(&mut |from, data| sfu.receive(now, from, data)) == 0 {
+                            break;
+                        }
                     }
                 }
-                Err(e) => tracing::debug!(error = %e, "media socket read failed"),
+                Err(e) => tracing::debug!(error = %e, "media socket not readable"),
             },
             () = tokio::time::sleep_until(next.into()) => {}
         }
-        sfu.timeout(Instant::now());
     }
     tracing::info!(peers = sfu.peer_count(), "media loop stopped");
 }

@@ -1,10 +1,11 @@
 //! Every peer and every room's forwarding table, and the routing between them. No sockets
 //! here: transmits are handed to the caller's `send`, time comes in as an argument.
 
-use std::collections::{BTreeSet, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use podium_protocol::{MediaKind, ParticipantId, SendTrack};
 use podium_room::rules::Forwarding;
@@ -54,7 +55,20 @@ pub struct Sfu {
     /// Rooms whose outgoing tracks must be reconciled with what may be forwarded.
     dirty: BTreeSet<RoomKey>,
     queue: Vec<Propagated>,
+    /// Peers that got input, media to send or a change since they were last polled: the only
+    /// ones polled. Polling every peer after every datagram cost more than forwarding.
+    busy: HashSet<ConnId>,
+    /// When each peer asked to be woken, earliest first. An entry is stale when the peer has
+    /// asked again since (its `timeout` differs): it is skipped when it comes up.
+    timers: BinaryHeap<Reverse<(Instant, ConnId)>>,
+    /// `busy` taken for one round of polling (kept to reuse its allocation).
+    polling: Vec<ConnId>,
 }
+
+/// The longest the loop sleeps with nothing asked for.
+const IDLE_WAKE: Duration = Duration::from_millis(100);
+/// A peer's `timeout` while it waits to be polled: a timer entry that comes up is stale.
+const NOT_SCHEDULED: Duration = Duration::from_secs(3600);
 
 impl Sfu {
     pub fn new(candidate: SocketAddr) -> Sfu {
@@ -66,6 +80,9 @@ impl Sfu {
             rooms: HashMap::new(),
             dirty: BTreeSet::new(),
             queue: Vec::new(),
+            busy: HashSet::new(),
+            timers: BinaryHeap::new(),
+            polling: Vec::new(),
         }
     }
 
@@ -75,6 +92,12 @@ impl Sfu {
 
     /// Carry out one message from the rest of the server.
     pub fn command(&mut self, msg: ToMedia, now: Instant) {
+        if let ToMedia::Offer { conn, .. }
+        | ToMedia::Answer { conn, .. }
+        | ToMedia::Candidate { conn, .. } = &msg
+        {
+            self.busy.insert(*conn);
+        }
         match msg {
             ToMedia::Offer {
                 conn,
@@ -96,7 +119,10 @@ impl Sfu {
                         }
                         Err(e) => tracing::error!(error = ?e, "no host candidate"),
                     }
-                    let peer = Peer::new(conn, room.clone(), participant, mobile, outbox, rtc, now);
+                    let mut peer =
+                        Peer::new(conn, room.clone(), participant, mobile, outbox, rtc, now);
+                    // Not scheduled until its first poll (it is busy now) asks for a time.
+                    peer.timeout = now + NOT_SCHEDULED;
                     self.rooms.entry(room).or_default().peers.insert(conn);
                     self.peers.insert(conn, peer);
                 }
@@ -200,6 +226,7 @@ impl Sfu {
                 for (source, rid) in wanted {
                     if let Some(publisher) = self.peers.get_mut(&source.conn) {
                         publisher.request_keyframe(source.mid, rid, now);
+                        self.busy.insert(source.conn);
                     }
                 }
                 self.dirty.insert(room);
@@ -291,6 +318,7 @@ impl Sfu {
                 }
             }
             sub.negotiate();
+            self.busy.insert(*conn);
         }
     }
 
@@ -308,10 +336,19 @@ impl Sfu {
                 contents,
             },
         );
+        // An address a peer's ICE credentials were checked for belongs to that peer: its DTLS
+        // and media go straight there. Asking `accepts` instead would drop a DTLS ClientHello
+        // that arrives before this side's own ICE check of the address succeeded, costing the
+        // client a one-second retransmission. STUN is still checked (it carries credentials).
+        let stun = data.first().is_some_and(|b| *b < 4);
         let known = self
             .by_addr
             .get(&source)
-            .filter(|conn| self.peers.get(conn).is_some_and(|p| p.rtc.accepts(&input)))
+            .filter(|conn| {
+                self.peers
+                    .get(conn)
+                    .is_some_and(|p| !stun || p.rtc.accepts(&input))
+            })
             .copied();
         let conn = match known {
             Some(conn) => conn,
@@ -327,58 +364,89 @@ impl Sfu {
         let Some(peer) = self.peers.get_mut(&conn) else {
             return;
         };
+        self.busy.insert(conn);
         if let Err(e) = peer.rtc.handle_input(input) {
             tracing::debug!(conn = peer.conn, error = ?e, "peer failed");
             peer.rtc.disconnect();
         }
     }
 
-    /// Let time pass for every peer that asked for it.
+    /// Let time pass for the peers whose timeout is due.
     pub fn timeout(&mut self, now: Instant) {
-        for peer in self.peers.values_mut() {
-            if peer.timeout <= now && peer.rtc.is_alive() {
-                if let Err(e) = peer.rtc.handle_input(Input::Timeout(now)) {
-                    tracing::debug!(conn = peer.conn, error = ?e, "peer failed");
-                    peer.rtc.disconnect();
-                }
+        while let Some(&Reverse((at, conn))) = self.timers.peek() {
+            if at > now {
+                break;
+            }
+            self.timers.pop();
+            let Some(peer) = self.peers.get_mut(&conn) else {
+                continue;
+            };
+            if peer.timeout > now {
+                // Stale: the peer asked for a later time since.
+                continue;
+            }
+            peer.timeout = now + NOT_SCHEDULED;
+            self.busy.insert(conn);
+            if let Err(e) = peer.rtc.handle_input(Input::Timeout(now)) {
+                tracing::debug!(conn = peer.conn, error = ?e, "peer failed");
+                peer.rtc.disconnect();
             }
         }
     }
 
-    /// Drain every peer's output until nothing is left to do; returns when the next timeout is.
+    /// Drain the output of every peer with something to do, until nothing is left; returns
+    /// when the loop should next wake.
     pub fn poll(&mut self, now: Instant, send: &mut impl FnMut(&Transmit)) -> Instant {
-        let mut next = now + std::time::Duration::from_millis(100);
         loop {
             for room in std::mem::take(&mut self.dirty) {
                 self.reconcile(&room);
             }
+            let mut polling = std::mem::take(&mut self.polling);
+            polling.extend(self.busy.drain());
             let mut dead = Vec::new();
-            for peer in self.peers.values_mut() {
+            for conn in polling.drain(..) {
+                let Some(peer) = self.peers.get_mut(&conn) else {
+                    continue;
+                };
+                // Media written to a peer is packetized on its next timeout: that one is
+                // handled here and now rather than on another turn of the loop.
+                let mut timed_out = false;
                 loop {
                     if !peer.rtc.is_alive() {
-                        dead.push(peer.conn);
+                        dead.push(conn);
                         break;
                     }
                     match peer.rtc.poll_output() {
+                        Ok(Output::Timeout(t)) if t <= now && !timed_out => {
+                            timed_out = true;
+                            if let Err(e) = peer.rtc.handle_input(Input::Timeout(now)) {
+                                tracing::debug!(conn, error = ?e, "peer failed");
+                                peer.rtc.disconnect();
+                            }
+                        }
                         Ok(Output::Timeout(t)) => {
-                            peer.timeout = t;
-                            next = next.min(t);
+                            if peer.timeout != t {
+                                peer.timeout = t;
+                                self.timers.push(Reverse((t, conn)));
+                            }
                             break;
                         }
                         Ok(Output::Transmit(t)) => send(&t),
                         Ok(Output::Event(e)) => on_event(peer, e, &mut self.queue),
                         Err(e) => {
-                            tracing::debug!(conn = peer.conn, error = ?e, "peer failed");
+                            tracing::debug!(conn, error = ?e, "peer failed");
                             peer.rtc.disconnect();
                         }
                     }
                 }
             }
+            self.polling = polling;
             for conn in dead {
                 self.remove_peer(conn);
             }
-            if self.queue.is_empty() && self.dirty.is_empty() {
-                return next;
+            if self.queue.is_empty() && self.dirty.is_empty() && self.busy.is_empty() {
+                let next = self.timers.peek().map(|Reverse((at, _))| *at);
+                return next.map_or(now + IDLE_WAKE, |at| at.min(now + IDLE_WAKE));
             }
             for item in std::mem::take(&mut self.queue) {
                 self.propagate(item, now);
@@ -403,6 +471,7 @@ impl Sfu {
                 let (source, layer) = (track.source, track.layer);
                 if let Some(publisher) = self.peers.get_mut(&source.conn) {
                     publisher.request_keyframe(source.mid, layer, now);
+                    self.busy.insert(source.conn);
                 }
             }
         }
@@ -447,11 +516,13 @@ impl Sfu {
             if let Some(rid) = sub.forward(source, target, data) {
                 keyframes.push(rid);
             }
+            self.busy.insert(*conn);
         }
         if let Some(publisher) = self.peers.get_mut(&from) {
             for rid in keyframes {
                 publisher.request_keyframe(data.mid, rid, now);
             }
+            self.busy.insert(from);
         }
     }
 }

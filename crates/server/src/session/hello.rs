@@ -1,6 +1,8 @@
 //! Turning a hello's credentials into an [`Entrant`] for a room.
 
-use podium_protocol::{Auth as HelloAuth, ErrorCode, MAX_IDENTITY_BYTES, MAX_NAME_CHARS};
+use std::time::Instant;
+
+use podium_protocol::{Auth as HelloAuth, ErrorCode, Features, MAX_IDENTITY_BYTES, MAX_NAME_CHARS};
 use podium_room::{Entrant, RoomConfig};
 
 use crate::clock::{now_ms, now_secs};
@@ -12,21 +14,36 @@ pub struct Admission {
     pub room: String,
     pub entrant: Entrant,
     pub config: RoomConfig,
+    /// The activity's settings from a join token (they update a room already open).
+    pub features: Option<Features>,
 }
 
-/// Verify the hello's credentials. Every refusal is an [`ErrorCode`] the client shows.
+/// Verify the hello's credentials, then hold the identity to its entry budget. Every refusal
+/// is an [`ErrorCode`] the client shows.
 pub fn admit(state: &AppState, auth: HelloAuth, mobile: bool) -> Result<Admission, ErrorCode> {
     // Nothing over-long is decoded, verified or looked up.
     auth.check_limits()?;
+    let may_enter = |identity: &str| {
+        if state.limits.entry_of(identity, Instant::now()) {
+            Ok(())
+        } else {
+            Err(ErrorCode::RateLimited)
+        }
+    };
     match auth {
         HelloAuth::Token { token } => {
-            let claims = state.auth.accept_token(&token, now_secs())?;
+            let claims = state.auth.check_token(&token, now_secs())?;
             if claims.iss.len() + claims.sub.len() >= MAX_IDENTITY_BYTES {
                 return Err(ErrorCode::InvalidToken);
             }
+            // Turned away for entering too often, the token is not spent: it may try again.
+            may_enter(&format!("{}:{}", claims.iss, claims.sub))?;
+            state.auth.spend_token(&claims, now_secs())?;
             let config = RoomConfig {
                 title: claims.room_title.clone(),
                 stage_mode: claims.stage_mode.unwrap_or_default(),
+                features: claims.features.unwrap_or_default(),
+                callback: claims.callback.clone(),
                 ..room_config(state)
             };
             Ok(Admission {
@@ -40,6 +57,7 @@ pub fn admit(state: &AppState, auth: HelloAuth, mobile: bool) -> Result<Admissio
                 },
                 room: claims.room,
                 config,
+                features: claims.features,
             })
         }
         HelloAuth::Invite { code, name } => {
@@ -48,9 +66,11 @@ pub fn admit(state: &AppState, auth: HelloAuth, mobile: bool) -> Result<Admissio
             if name.is_empty() {
                 return Err(ErrorCode::NameRequired);
             }
+            let identity = format!("link:{}:{}", claims.jti, random_id());
+            may_enter(&identity)?;
             Ok(Admission {
                 entrant: Entrant {
-                    identity: format!("link:{}:{}", claims.jti, random_id()),
+                    identity,
                     name,
                     role: claims.role,
                     picture: None,
@@ -59,10 +79,12 @@ pub fn admit(state: &AppState, auth: HelloAuth, mobile: bool) -> Result<Admissio
                 },
                 room: claims.room,
                 config: room_config(state),
+                features: None,
             })
         }
         HelloAuth::Resume { credential } => {
             let entry = state.auth.resume().redeem(&credential, now_ms())?;
+            may_enter(&entry.entrant.identity)?;
             Ok(Admission {
                 room: entry.room,
                 entrant: Entrant {
@@ -70,6 +92,7 @@ pub fn admit(state: &AppState, auth: HelloAuth, mobile: bool) -> Result<Admissio
                     ..entry.entrant
                 },
                 config: room_config(state),
+                features: None,
             })
         }
     }

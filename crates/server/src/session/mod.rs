@@ -13,13 +13,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use futures_util::SinkExt as _;
 use podium_protocol::{ClientMsg, CloseReason, ErrorCode, ServerMsg, PROTOCOL_VERSION};
 use podium_room::ConnId;
 use tokio::sync::{mpsc, watch};
 use tracing::Instrument as _;
 
 use crate::auth::lock;
-use crate::limits::SharedBucket;
+use crate::limits::{PendingHello, SharedBucket, TooManyWaiting};
 use crate::metrics::METRICS;
 use crate::rate::{AbuseMeter, TokenBucket};
 use crate::room_actor::{encode, Outbound, ToRoom};
@@ -31,10 +32,15 @@ pub use hello::{admit, display_name, random_id, Admission};
 
 /// Frames queued to one connection before it is dropped as stalled.
 pub const OUTBOX_FRAMES: usize = 1024;
+/// Frames from the room written together before the socket is flushed: one system call for a
+/// burst (a welcome and its pages, reactions at once) instead of one a frame.
+pub const FRAMES_PER_FLUSH: usize = 64;
 /// How long a new socket has to send its hello.
 pub const HELLO_TIMEOUT: Duration = Duration::from_secs(30);
 /// Frames other than a hello a new socket may send before it is closed.
 pub const MAX_FRAMES_BEFORE_HELLO: u32 = 5;
+/// How long a closing connection waits for the peer's close frame.
+pub const CLOSE_LINGER: Duration = Duration::from_secs(1);
 /// How long the room has to admit or refuse a connection.
 pub const ENTER_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -47,7 +53,10 @@ pub async fn run(socket: WebSocket, state: Arc<AppState>, client_ip: Option<IpAd
         room = tracing::field::Empty,
         participant = tracing::field::Empty
     );
-    Session {
+    // Counted until its hello is accepted: one address cannot hold thousands of sockets open
+    // that never enter.
+    let pending = state.limits.pending.open(client_ip);
+    let mut session = Session {
         conn,
         socket,
         shutdown: state.shutdown.subscribe(),
@@ -57,10 +66,18 @@ pub async fn run(socket: WebSocket, state: Arc<AppState>, client_ip: Option<IpAd
         abuse: AbuseMeter::default(),
         client_ip,
         budget: None,
+    };
+    match pending {
+        Ok(waiting) => session.run(waiting).instrument(span).await,
+        Err(TooManyWaiting) => {
+            span.in_scope(|| {
+                tracing::info!(
+                    "connection refused: too many waiting for a hello from this address"
+                );
+            });
+            session.close(CloseReason::TooManyConnections).await;
+        }
     }
-    .run()
-    .instrument(span)
-    .await;
 }
 
 /// Whether the session carries on after a step.
@@ -83,10 +100,11 @@ struct Session {
 }
 
 impl Session {
-    async fn run(mut self) {
+    async fn run(mut self, waiting: Option<PendingHello>) {
         let Some(admission) = self.await_hello().await else {
             return;
         };
+        drop(waiting);
         let span = tracing::Span::current();
         span.record("room", admission.room.as_str());
         let (outbox, mut inbox) = mpsc::channel(OUTBOX_FRAMES);
@@ -95,6 +113,7 @@ impl Session {
             conn: self.conn,
             entrant,
             outbox,
+            features: admission.features,
         };
         let config = admission.config;
         let mailbox = match self
@@ -188,15 +207,11 @@ impl Session {
         }
     }
 
-    /// Verify the credentials, then hold the identity to its entry and message budgets.
+    /// Verify the credentials and the entry budget, then share the identity's message budget.
     fn admit(&mut self, auth: podium_protocol::Auth, mobile: bool) -> Result<Admission, ErrorCode> {
         let admission = admit(&self.state, auth, mobile)?;
-        let now = Instant::now();
         let identity = &admission.entrant.identity;
-        if !self.state.limits.entry_of(identity, now) {
-            return Err(ErrorCode::RateLimited);
-        }
-        self.budget = self.state.limits.messages_of(identity, now);
+        self.budget = self.state.limits.messages_of(identity, Instant::now());
         Ok(admission)
     }
 
@@ -260,7 +275,7 @@ impl Session {
         loop {
             let flow = tokio::select! {
                 out = inbox.recv() => match out {
-                    Some(out) => self.deliver(out).await,
+                    Some(out) => self.deliver_queued(out, inbox).await,
                     None => {
                         // The room let go of this connection (its queue overflowed).
                         self.close_socket(CloseReason::Abuse).await;
@@ -331,6 +346,36 @@ impl Session {
         }
     }
 
+    /// Pass on `first` and whatever else the room has queued already, then flush once.
+    async fn deliver_queued(
+        &mut self,
+        first: Outbound,
+        inbox: &mut mpsc::Receiver<Outbound>,
+    ) -> Flow {
+        let mut next = Some(first);
+        let mut fed = 0;
+        while let Some(out) = next.take() {
+            let flow = match out {
+                Outbound::Frame(bytes) => match self.feed_text(bytes).await {
+                    Ok(()) => Flow::Continue,
+                    Err(()) => Flow::End,
+                },
+                out => self.deliver(out).await,
+            };
+            if let Flow::End = flow {
+                return Flow::End;
+            }
+            fed += 1;
+            if fed < FRAMES_PER_FLUSH {
+                next = inbox.try_recv().ok();
+            }
+        }
+        match self.socket.flush().await {
+            Ok(()) => Flow::Continue,
+            Err(_) => Flow::End,
+        }
+    }
+
     /// Pass on a frame from the room.
     async fn deliver(&mut self, out: Outbound) -> Flow {
         match out {
@@ -382,6 +427,17 @@ impl Session {
         }
     }
 
+    /// Queue a frame in the socket's write buffer; it goes out when the buffer fills or on
+    /// the next flush.
+    async fn feed_text(&mut self, bytes: Utf8Bytes) -> Result<(), ()> {
+        self.socket
+            .feed(Message::Text(bytes))
+            .await
+            .map_err(|_| ())?;
+        METRICS.message_out();
+        Ok(())
+    }
+
     async fn send_text(&mut self, bytes: Utf8Bytes) -> Result<(), ()> {
         self.socket
             .send(Message::Text(bytes))
@@ -403,13 +459,28 @@ impl Session {
         let code = match reason {
             CloseReason::ServerShutdown => 1001,
             CloseReason::Abuse => 1008,
+            // "Try again later".
+            CloseReason::TooManyConnections => 1013,
             _ => 1000,
         };
         let frame = CloseFrame {
             code,
             reason: Utf8Bytes::from(close_reason_name(reason)),
         };
-        let _ = self.socket.send(Message::Close(Some(frame))).await;
+        if self.socket.send(Message::Close(Some(frame))).await.is_err() {
+            return;
+        }
+        // Wait a moment for the peer's close, reading what it still sends: a socket closed with
+        // unread data is reset, and the reset can destroy the `closing` just sent before the
+        // peer reads it.
+        let _ = tokio::time::timeout(CLOSE_LINGER, async {
+            while let Some(Ok(msg)) = self.socket.recv().await {
+                if let Message::Close(_) = msg {
+                    break;
+                }
+            }
+        })
+        .await;
     }
 }
 
@@ -421,5 +492,6 @@ pub fn close_reason_name(reason: CloseReason) -> &'static str {
         CloseReason::Abuse => "abuse",
         CloseReason::ServerShutdown => "server_shutdown",
         CloseReason::Refused => "refused",
+        CloseReason::TooManyConnections => "too_many_connections",
     }
 }

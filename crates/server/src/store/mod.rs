@@ -1,30 +1,42 @@
-//! Durable state behind one narrow interface, so that a second backend (PostgreSQL, for several
-//! server nodes) can be added without touching the room rules or the rest of the server.
+//! Durable state behind one narrow interface, with two backends: SQLite (one file, the
+//! default) and PostgreSQL (a database server, which several server nodes can share). Neither
+//! the room rules nor the rest of the server know which one they talk to.
 //!
 //! What is kept (see `docs/storage.md`):
 //! - **rooms**: each room's [`RoomConfig`], fixed when the room is first opened;
 //! - **the input log**: every [`Input`] that changed a room, numbered and timed, in order. The
 //!   room is deterministic, so replaying its log rebuilds it exactly (chat, polls and answers,
 //!   stage mode, seats, hands, invitation links, removals);
+//! - **a saved room** now and then ([`SavedRoom`], after every so many inputs): it stands for
+//!   the log up to it, which is dropped, so a room opens from it and a short tail of inputs;
 //! - **used token ids** (`iss`, `jti`) until their token would have expired anyway;
 //! - **resume credentials**, by the SHA-256 of the credential only.
 //!
-//! The trait speaks in the server's own types; a backend turns them into rows. Rooms and inputs
-//! are stored as JSON text (see [`encode`] and [`decode`]), so every backend reads every other's.
+//! The trait speaks in the server's own types; a backend turns them into rows. Rooms, inputs and
+//! saved rooms are stored as JSON text (see [`encode`] and [`decode`]), so every backend reads
+//! every other's.
 
+mod postgresql;
 mod sqlite;
 
 use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
 
 use podium_protocol::Millis;
-use podium_room::{Entrant, Input, RoomConfig};
+use podium_room::{Entrant, Input, Room, RoomConfig, SavedRoom};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub use postgresql::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// The file name used when `--data` names a directory.
 pub const DEFAULT_FILE: &str = "podium.db";
+
+/// How many logged inputs a room gathers before it is saved whole and its log cut (the
+/// default of `--snapshot-every`).
+pub const DEFAULT_SNAPSHOT_EVERY: u64 = 1000;
 
 /// A failed store operation: what was attempted and why it failed. Carries no backend types.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,22 +66,44 @@ pub struct LoggedInput {
     pub input: Input,
 }
 
-/// A room as it is stored: what a fresh [`podium_room::Room`] needs to become the room again.
+/// A room saved whole after input `n` of its log; the inputs up to `n` are gone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedAt {
+    pub n: u64,
+    pub room: SavedRoom,
+}
+
+/// A room as it is stored: what a fresh [`Room`] needs to become the room again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredRoom {
     pub config: RoomConfig,
-    /// Every logged input, in order. (A periodic snapshot of the room, when there is one, will
-    /// come here too, with only the inputs after it.)
+    /// The room as last saved, if it ever was.
+    pub saved: Option<SavedAt>,
+    /// The logged inputs after the saved room (or all of them), in order.
     pub inputs: Vec<LoggedInput>,
 }
 
 impl StoredRoom {
     /// The number the next appended input takes.
     pub fn next_n(&self) -> u64 {
-        self.inputs.last().map_or(1, |i| i.n.saturating_add(1))
+        let after = self.saved.as_ref().map_or(0, |s| s.n);
+        self.inputs.last().map_or(after, |i| i.n).saturating_add(1)
+    }
+
+    /// The room again: the saved room (or a new one) with the inputs after it replayed at their
+    /// recorded times. What the room says while it replays was said before; only the state
+    /// matters.
+    pub fn rebuild(self) -> Room {
+        let mut room = match self.saved {
+            Some(saved) => Room::restore(saved.room),
+            None => Room::new(self.config),
+        };
+        for logged in self.inputs {
+            let _ = room.handle(logged.at, logged.input);
+        }
+        room
     }
 }
-
 /// What a resume credential stands for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResumeEntry {
@@ -80,17 +114,30 @@ pub struct ResumeEntry {
 
 /// Everything the server keeps across a restart.
 ///
-/// Calls are short and synchronous (a local SQLite file answers in microseconds); callers on the
-/// async runtime call them directly. Every failure is a [`StoreError`], never a panic.
+/// Calls are short and synchronous (a local SQLite file answers in microseconds, PostgreSQL on
+/// a nearby machine in a network round trip); callers on the async runtime call them directly.
+/// Every failure is a [`StoreError`], never a panic.
 pub trait Store: Send + Sync {
     /// Open a room: create it with `config` if it is new, and return its stored config (which
-    /// wins over `config` for a room that exists) and its whole input log, in order.
+    /// wins over `config` for a room that exists), the room as last saved if it was, and the
+    /// inputs logged after that, in order.
     fn open_room(&self, room: &str, config: &RoomConfig) -> Result<StoredRoom, StoreError>;
 
     /// Append input number `n` of `room`'s log, given to the room at `at`. Fails (and changes
-    /// nothing) when `n` is already taken, so two writers can never interleave one log.
+    /// nothing) when `n` is already taken or already covered by a saved room, so two writers
+    /// can never interleave one log.
     fn append_input(&self, room: &str, n: u64, at: Millis, input: &Input)
         -> Result<(), StoreError>;
+
+    /// Keep `saved`, the room as it stood after input `n` of its log, in place of that input
+    /// and every one before it (which are deleted), in one transaction. A saved room older
+    /// than the one kept is ignored.
+    fn save_room(&self, room: &str, n: u64, saved: &SavedRoom) -> Result<(), StoreError>;
+
+    /// How many inputs a room logs before it is saved whole again.
+    fn snapshot_every(&self) -> u64 {
+        DEFAULT_SNAPSHOT_EVERY
+    }
 
     /// Spend the token id `jti` of issuer `iss`, remembered until `expires` (Unix seconds).
     /// True when it was new; false when it had been spent already.
@@ -115,7 +162,33 @@ pub trait Store: Send + Sync {
     }
 }
 
-/// The stored text of a config, an input or an entrant.
+/// Where durable state is kept, as configured. (No `Debug`: the URL may hold a password.)
+#[derive(Clone, Copy)]
+pub enum Backend<'a> {
+    /// A SQLite file (`:memory:` for nothing kept; a directory for `podium.db` inside it).
+    Sqlite(&'a Path),
+    /// A PostgreSQL connection URL (`postgres://user:password@host:port/database`).
+    Postgres(&'a str),
+}
+
+/// Open the configured store, bring its schema up to date, and say where it is.
+pub fn open(backend: Backend<'_>, snapshot_every: u64) -> Result<Arc<dyn Store>, StoreError> {
+    let store: Arc<dyn Store> = match backend {
+        Backend::Sqlite(path) => {
+            let store = SqliteStore::open(path)?.with_snapshot_every(snapshot_every);
+            tracing::info!(database = store.location(), "storage open (SQLite)");
+            Arc::new(store)
+        }
+        Backend::Postgres(url) => {
+            let store = PostgresStore::open(url)?.with_snapshot_every(snapshot_every);
+            tracing::info!(database = store.location(), "storage open (PostgreSQL)");
+            Arc::new(store)
+        }
+    };
+    Ok(store)
+}
+
+/// The stored text of a config, an input, an entrant or a saved room.
 pub fn encode<T: Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::new(format!("encode: {e}")))
 }
@@ -172,6 +245,10 @@ mod failure_tests {
             self.check()?;
             self.inner.append_input(room, n, at, input)
         }
+        fn save_room(&self, room: &str, n: u64, saved: &SavedRoom) -> Result<(), StoreError> {
+            self.check()?;
+            self.inner.save_room(room, n, saved)
+        }
         fn use_token_id(&self, iss: &str, jti: &str, expires: u64) -> Result<bool, StoreError> {
             self.inner.use_token_id(iss, jti, expires)
         }
@@ -225,6 +302,7 @@ mod failure_tests {
                     conn,
                     entrant: entrant(),
                     outbox,
+                    features: None,
                 },
             )
             .unwrap();

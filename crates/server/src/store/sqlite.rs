@@ -10,10 +10,13 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use podium_protocol::Millis;
-use podium_room::{Input, RoomConfig};
-use rusqlite::{params, Connection, OptionalExtension};
+use podium_room::{Input, RoomConfig, SavedRoom};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use super::{decode, encode, LoggedInput, ResumeEntry, Store, StoreError, StoredRoom};
+use super::{
+    decode, encode, LoggedInput, ResumeEntry, SavedAt, Store, StoreError, StoredRoom,
+    DEFAULT_SNAPSHOT_EVERY,
+};
 use crate::auth::lock;
 
 /// The schema, one migration a step. `PRAGMA user_version` counts the steps applied. Append new
@@ -46,6 +49,13 @@ const MIGRATIONS: &[&str] = &[
         expires_at INTEGER NOT NULL
     );
     CREATE INDEX resume_credentials_expires ON resume_credentials (expires_at);",
+    // 2: each room saved whole after input `n`, standing for its log up to `n`.
+    "CREATE TABLE room_snapshots (
+        room TEXT PRIMARY KEY REFERENCES rooms(id),
+        n INTEGER NOT NULL,
+        saved_at INTEGER NOT NULL,
+        state TEXT NOT NULL
+    );",
 ];
 
 /// How long a write waits for another process holding the file's lock (there should be none).
@@ -55,6 +65,7 @@ pub struct SqliteStore {
     conn: Mutex<Connection>,
     /// Where it is, for logs.
     location: String,
+    snapshot_every: u64,
 }
 
 fn err(what: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
@@ -108,7 +119,14 @@ impl SqliteStore {
         Ok(SqliteStore {
             conn: Mutex::new(conn),
             location,
+            snapshot_every: DEFAULT_SNAPSHOT_EVERY,
         })
+    }
+
+    /// Save rooms whole every `inputs` logged inputs (at least 1).
+    pub fn with_snapshot_every(mut self, inputs: u64) -> SqliteStore {
+        self.snapshot_every = inputs.max(1);
+        self
     }
 
     pub fn location(&self) -> &str {
@@ -149,6 +167,25 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The room as last saved, if it was.
+fn read_saved(tx: &Transaction<'_>, room: &str) -> Result<Option<SavedAt>, StoreError> {
+    let row = tx
+        .query_row(
+            "SELECT n, state FROM room_snapshots WHERE room = ?1",
+            [room],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+        )
+        .optional()
+        .map_err(err("read saved room"))?;
+    row.map(|(n, text)| {
+        Ok(SavedAt {
+            n: uint(n),
+            room: decode(&format!("saved room {room}"), &text)?,
+        })
+    })
+    .transpose()
+}
+
 impl Store for SqliteStore {
     fn ping(&self) -> Result<(), StoreError> {
         let conn = lock(&self.conn);
@@ -175,13 +212,18 @@ impl Store for SqliteStore {
             })
             .map_err(err("read room"))?;
         let config = decode("room config", &stored)?;
+        let saved = read_saved(&tx, room)?;
+        let after = int(saved.as_ref().map_or(0, |s| s.n));
         let mut inputs = Vec::new();
         {
             let mut stmt = tx
-                .prepare("SELECT n, at_ms, input FROM room_inputs WHERE room = ?1 ORDER BY n")
+                .prepare(
+                    "SELECT n, at_ms, input FROM room_inputs WHERE room = ?1 AND n > ?2
+                     ORDER BY n",
+                )
                 .map_err(err("read log"))?;
             let rows = stmt
-                .query_map([room], |r| {
+                .query_map(params![room, after], |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
                         r.get::<_, i64>(1)?,
@@ -200,7 +242,11 @@ impl Store for SqliteStore {
             }
         }
         tx.commit().map_err(err("open room"))?;
-        Ok(StoredRoom { config, inputs })
+        Ok(StoredRoom {
+            config,
+            saved,
+            inputs,
+        })
     }
 
     fn append_input(
@@ -214,12 +260,47 @@ impl Store for SqliteStore {
         let conn = lock(&self.conn);
         let mut stmt = conn
             .prepare_cached(
-                "INSERT INTO room_inputs (room, n, at_ms, input) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO room_inputs (room, n, at_ms, input)
+                 SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS
+                    (SELECT 1 FROM room_snapshots WHERE room = ?1 AND n >= ?2)",
             )
             .map_err(err("append input"))?;
-        stmt.execute(params![room, int(n), int(at), text])
+        let appended = stmt
+            .execute(params![room, int(n), int(at), text])
             .map_err(err("append input"))?;
+        if appended != 1 {
+            return Err(StoreError::new(format!(
+                "append input {n} of room {room}: the room was saved past it"
+            )));
+        }
         Ok(())
+    }
+
+    fn save_room(&self, room: &str, n: u64, saved: &SavedRoom) -> Result<(), StoreError> {
+        let text = encode(saved)?;
+        let mut conn = lock(&self.conn);
+        let tx = conn.transaction().map_err(err("save room"))?;
+        let kept = tx
+            .execute(
+                "INSERT INTO room_snapshots (room, n, saved_at, state) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (room) DO UPDATE SET
+                    n = excluded.n, saved_at = excluded.saved_at, state = excluded.state
+                 WHERE excluded.n > room_snapshots.n",
+                params![room, int(n), int(crate::clock::now_ms()), text],
+            )
+            .map_err(err("save room"))?;
+        if kept == 1 {
+            tx.execute(
+                "DELETE FROM room_inputs WHERE room = ?1 AND n <= ?2",
+                params![room, int(n)],
+            )
+            .map_err(err("cut the log"))?;
+        }
+        tx.commit().map_err(err("save room"))
+    }
+
+    fn snapshot_every(&self) -> u64 {
+        self.snapshot_every
     }
 
     fn use_token_id(&self, iss: &str, jti: &str, expires: u64) -> Result<bool, StoreError> {
@@ -306,19 +387,7 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use podium_protocol::{ClientMsg, Role, StageMode};
-    use podium_room::Entrant;
-
-    fn entrant(identity: &str) -> Entrant {
-        Entrant {
-            identity: identity.into(),
-            name: "Ada".into(),
-            role: Role::Attendee,
-            picture: None,
-            mobile: false,
-            via_link: None,
-        }
-    }
+    use podium_protocol::{ClientMsg, StageMode};
 
     fn chat(conn: u64, text: &str) -> Input {
         Input::Command {
@@ -374,186 +443,29 @@ mod tests {
     }
 
     #[test]
-    fn inputs_load_in_order_per_room_and_a_taken_number_is_refused() {
-        let store = SqliteStore::open_in_memory().unwrap();
-        store.open_room("a", &RoomConfig::default()).unwrap();
-        store.open_room("b", &RoomConfig::default()).unwrap();
-        let connect = Input::Connect {
-            conn: 1,
-            entrant: entrant("s:1"),
-        };
-        store.append_input("a", 1, 100, &connect).unwrap();
-        store
-            .append_input("b", 1, 150, &chat(9, "other room"))
-            .unwrap();
-        for n in 2..=12 {
-            store
-                .append_input("a", n, 100 + n, &chat(1, &format!("m{n}")))
-                .unwrap();
-        }
-        assert!(store.append_input("a", 5, 999, &Input::Tick).is_err());
-        let a = store.open_room("a", &RoomConfig::default()).unwrap();
-        assert_eq!(a.inputs.len(), 12);
-        assert_eq!(a.inputs[0].input, connect);
-        for (i, logged) in a.inputs.iter().enumerate() {
-            assert_eq!(logged.n, i as u64 + 1);
-        }
-        assert_eq!(a.inputs[11].at, 112);
-        assert_eq!(a.inputs[11].input, chat(1, "m12"));
-        assert_eq!(
-            store
-                .open_room("b", &RoomConfig::default())
-                .unwrap()
-                .inputs
-                .len(),
-            1
-        );
-        assert!(
-            store.append_input("nowhere", 1, 0, &Input::Tick).is_err(),
-            "a log belongs to a room that was opened"
-        );
-    }
-
-    #[test]
-    fn a_token_id_is_spent_once_until_pruned() {
-        let store = SqliteStore::open_in_memory().unwrap();
-        assert!(store.use_token_id("s", "a", 100).unwrap());
-        assert!(!store.use_token_id("s", "a", 100).unwrap());
-        assert!(
-            store.use_token_id("t", "a", 100).unwrap(),
-            "another issuer's"
-        );
-        assert!(store.use_token_id("s", "b", 500).unwrap());
-        assert_eq!(
-            store.prune_token_ids(100).unwrap(),
-            0,
-            "kept through its expiry"
-        );
-        assert_eq!(store.prune_token_ids(101).unwrap(), 2);
-        assert!(!store.use_token_id("s", "b", 500).unwrap());
-        assert!(
-            store.use_token_id("s", "a", 100).unwrap(),
-            "forgotten once pruned"
-        );
-    }
-
-    #[test]
-    fn resume_credentials_are_found_until_they_expire() {
-        let store = SqliteStore::open_in_memory().unwrap();
-        let hash = [7u8; 32];
-        let entry = ResumeEntry {
-            room: "r".into(),
-            entrant: entrant("s:1"),
-            expires_at: 1000,
-        };
-        store.put_resume(&hash, &entry).unwrap();
-        assert_eq!(store.resume(&hash, 999).unwrap(), Some(entry.clone()));
-        assert_eq!(store.resume(&hash, 1000).unwrap(), None, "expired");
-        assert_eq!(store.resume(&[8u8; 32], 10).unwrap(), None, "unknown");
-        let later = ResumeEntry {
-            expires_at: 5000,
-            ..entry
-        };
-        store.put_resume(&hash, &later).unwrap();
-        assert_eq!(store.resume(&hash, 1000).unwrap(), Some(later));
-        store
-            .put_resume(
-                &[9u8; 32],
-                &ResumeEntry {
-                    expires_at: 10,
-                    ..entry_for("x")
-                },
+    fn a_database_from_before_saved_rooms_is_migrated_and_keeps_its_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO rooms (id, config, created_at) VALUES ('r', ?1, 0)",
+                [encode(&RoomConfig::default()).unwrap()],
             )
             .unwrap();
-        assert_eq!(store.prune_resume(4000).unwrap(), 1);
-        assert!(store.resume(&hash, 4000).unwrap().is_some());
-        assert_eq!(store.prune_resume(5000).unwrap(), 1);
-        assert_eq!(store.resume(&hash, 10).unwrap(), None);
-    }
-
-    /// Figures for docs/storage.md: append, load and replay times for a busy room's log.
-    #[test]
-    #[ignore = "a measurement, not a check: run with --ignored --nocapture, in release"]
-    fn measure() {
-        use podium_room::Room;
-        use std::time::Instant;
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("m.db")).unwrap();
-        let config = RoomConfig::default();
-        store.open_room("r", &config).unwrap();
-        let people = 200u64;
-        let mut inputs = Vec::new();
-        for p in 1..=people {
-            inputs.push(Input::Connect {
-                conn: p,
-                entrant: entrant(&format!("s:{p}")),
-            });
+            conn.execute(
+                "INSERT INTO room_inputs (room, n, at_ms, input) VALUES ('r', 1, 5, ?1)",
+                [encode(&chat(1, "kept")).unwrap()],
+            )
+            .unwrap();
         }
-        for i in 0..(100_000 - people) {
-            let conn = 1 + i % people;
-            inputs.push(match i % 10 {
-                0 => Input::Command {
-                    conn,
-                    msg: ClientMsg::RaiseHand,
-                },
-                1 => Input::Command {
-                    conn,
-                    msg: ClientMsg::LowerHand,
-                },
-                _ => chat(
-                    conn,
-                    &format!("message number {i}, of ordinary length for a chat"),
-                ),
-            });
-        }
-        let mut room = Room::new(config.clone());
-        let mut append = Vec::with_capacity(inputs.len());
-        for (n, input) in inputs.iter().enumerate() {
-            let at = 1_000 + n as u64;
-            room.handle(at, input.clone());
-            let t = Instant::now();
-            store.append_input("r", n as u64 + 1, at, input).unwrap();
-            append.push(t.elapsed());
-        }
-        append.sort();
-        let pct = |p: usize| append[append.len() * p / 100].as_micros();
-        println!(
-            "append: {} inputs, median {} us, p99 {} us, max {} us",
-            append.len(),
-            pct(50),
-            pct(99),
-            append[append.len() - 1].as_micros()
-        );
-        for n in [1_000usize, 10_000, 100_000] {
-            let prefix = SqliteStore::open(&dir.path().join(format!("p{n}.db"))).unwrap();
-            prefix.open_room("r", &config).unwrap();
-            for (i, input) in inputs.iter().take(n).enumerate() {
-                prefix
-                    .append_input("r", i as u64 + 1, 1_000 + i as u64, input)
-                    .unwrap();
-            }
-            let t = Instant::now();
-            let stored = prefix.open_room("r", &config).unwrap();
-            let load = t.elapsed();
-            let t = Instant::now();
-            let mut room = Room::new(stored.config);
-            for logged in stored.inputs {
-                room.handle(logged.at, logged.input);
-            }
-            let replay = t.elapsed();
-            println!(
-                "{n} inputs: load {} ms, replay {} ms",
-                load.as_millis(),
-                replay.as_millis()
-            );
-        }
-    }
-
-    fn entry_for(identity: &str) -> ResumeEntry {
-        ResumeEntry {
-            room: "r".into(),
-            entrant: entrant(identity),
-            expires_at: 0,
-        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 2);
+        let room = store.open_room("r", &RoomConfig::default()).unwrap();
+        assert_eq!(room.saved, None);
+        assert_eq!(room.inputs.len(), 1);
+        assert_eq!(room.inputs[0].input, chat(1, "kept"));
     }
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod media;
+pub mod postgres;
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader};
@@ -150,6 +151,8 @@ impl Server {
             locale: None,
             room_title: Some("Biology 101".into()),
             stage_mode: Some(self.mode),
+            features: None,
+            callback: None,
         }
     }
 
@@ -481,13 +484,19 @@ impl Client {
         id: ParticipantId,
         mut f: impl FnMut(&ParticipantView) -> bool,
     ) -> ParticipantView {
-        match self
-            .event(what, |e| {
-                matches!(e, Event::Updated { participant } if participant.id == id && f(participant))
+        // A change of seat, hand or media comes as `updated`; dropping and coming back with the
+        // next `people` event.
+        let mut matching = |p: &ParticipantView| p.id == id && f(p);
+        let event = self
+            .event(what, |e| match e {
+                Event::Updated { participant } => matching(participant),
+                Event::People { people, .. } => people.iter().any(&mut matching),
+                _ => false,
             })
-            .await
-        {
+            .await;
+        match event {
             Event::Updated { participant } => participant,
+            Event::People { people, .. } => people.into_iter().find(|p| p.id == id).unwrap(),
             _ => unreachable!(),
         }
     }

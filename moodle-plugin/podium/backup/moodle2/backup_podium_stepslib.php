@@ -37,22 +37,31 @@ class backup_podium_activity_structure_step extends backup_activity_structure_st
 
         $podium = new backup_nested_element('podium', ['id'], [
             'name', 'intro', 'introformat', 'stagemode', 'chatenabled', 'reactionsenabled', 'pollsenabled',
-            'timecreated', 'timemodified',
+            'completionminutes', 'completionpoll', 'timecreated', 'timemodified',
         ]);
         $attendances = new backup_nested_element('attendances');
         $attendance = new backup_nested_element('attendance', ['id'], [
             'userid', 'timejoined', 'timeleft', 'stageseconds', 'pollanswers', 'timemodified',
         ]);
 
+        $reports = new backup_nested_element('reports');
+        $report = new backup_nested_element('report', ['id'], [
+            'userid', 'reportid', 'type', 'pollid', 'timereported', 'timecreated',
+        ]);
+
         $podium->add_child($attendances);
         $attendances->add_child($attendance);
+        $podium->add_child($reports);
+        $reports->add_child($report);
 
         $podium->set_source_table('podium', ['id' => backup::VAR_ACTIVITYID]);
         if ($userinfo) {
             $attendance->set_source_table('podium_attendance', ['podiumid' => backup::VAR_PARENTID], 'id ASC');
+            $report->set_source_table('podium_reports', ['podiumid' => backup::VAR_PARENTID], 'id ASC');
         }
 
         $attendance->annotate_ids('user', 'userid');
+        $report->annotate_ids('user', 'userid');
         $podium->annotate_files('mod_podium', 'intro', null);
 
         return $this->prepare_activity_structure($podium);

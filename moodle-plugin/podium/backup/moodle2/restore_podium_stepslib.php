@@ -36,6 +36,7 @@ class restore_podium_activity_structure_step extends restore_activity_structure_
         $paths = [new restore_path_element('podium', '/activity/podium')];
         if ($this->get_setting_value('userinfo')) {
             $paths[] = new restore_path_element('podium_attendance', '/activity/podium/attendances/attendance');
+            $paths[] = new restore_path_element('podium_report', '/activity/podium/reports/report');
         }
         return $this->prepare_activity_structure($paths);
     }
@@ -68,6 +69,24 @@ class restore_podium_activity_structure_step extends restore_activity_structure_
             return;
         }
         $DB->insert_record('podium_attendance', $data);
+    }
+
+    /**
+     * Restore one attendance report. Report ids are unique on the site, so the copy gets its own.
+     *
+     * @param array $data
+     */
+    protected function process_podium_report($data) {
+        global $DB;
+        $data = (object) $data;
+        $oldid = $data->id;
+        $data->podiumid = $this->get_new_parentid('podium');
+        $data->userid = $this->get_mappingid('user', $data->userid);
+        if (!$data->userid) {
+            return;
+        }
+        $data->reportid = 'restored-' . $data->podiumid . '-' . $oldid;
+        $DB->insert_record('podium_reports', $data);
     }
 
     /**

@@ -24,9 +24,9 @@ use mod_podium\token;
  *
  * The client is an ES module served by the Podium server at {@see self::CLIENT_PATH}. It
  * exports `mount(element)` and reads its configuration from the element's data attributes:
- * `data-podium-server` (the server's address), `data-podium-token` (the join token),
- * `data-podium-locale`, `data-podium-strings` (a JSON object of its strings) and
- * `data-podium-features` (a JSON object saying whether chat, reactions and polls are on).
+ * `data-ws-url` (the server's WebSocket), `data-token` (the join token), `data-locale` and
+ * `data-strings` (a JSON object of its strings). Which of chat, reactions and polls are on
+ * reaches the room in the token and the client from the server.
  *
  * @package    mod_podium
  * @copyright  2026 The Podium authors
@@ -35,6 +35,8 @@ use mod_podium\token;
 class view_page implements \renderable, \core\output\named_templatable {
     /** @var string Path of the client's entry module on the Podium server. */
     const CLIENT_PATH = '/client/podium.js';
+    /** @var string Path of the server's WebSocket (the client turns http(s) into ws(s)). */
+    const SOCKET_PATH = '/ws';
 
     /** @var string The client can be mounted. */
     const STATE_MOUNT = 'mount';
@@ -95,6 +97,7 @@ class view_page implements \renderable, \core\output\named_templatable {
         $page->mount = [
             'serverurl' => $serverurl,
             'clienturl' => $serverurl . self::CLIENT_PATH,
+            'wsurl' => $serverurl . self::SOCKET_PATH,
             'token' => $token,
             'locale' => $locale,
             'stringsjson' => json_encode((object) $strings, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE),

@@ -37,6 +37,9 @@ class provider implements
     \core_privacy\local\request\plugin\provider,
     \core_privacy\local\request\core_userlist_provider {
 
+    /** @var string[] The tables that hold a user's attendance. */
+    const TABLES = ['podium_attendance', 'podium_reports'];
+
     /**
      * Describe the data.
      *
@@ -51,6 +54,12 @@ class provider implements
             'stageseconds' => 'privacy:metadata:podium_attendance:stageseconds',
             'pollanswers' => 'privacy:metadata:podium_attendance:pollanswers',
         ], 'privacy:metadata:podium_attendance');
+        $collection->add_database_table('podium_reports', [
+            'userid' => 'privacy:metadata:podium_reports:userid',
+            'type' => 'privacy:metadata:podium_reports:type',
+            'pollid' => 'privacy:metadata:podium_reports:pollid',
+            'timereported' => 'privacy:metadata:podium_reports:timereported',
+        ], 'privacy:metadata:podium_reports');
 
         $collection->add_external_location_link('podium_server', [
             'userid' => 'privacy:metadata:podium_server:userid',
@@ -58,6 +67,7 @@ class provider implements
             'picture' => 'privacy:metadata:podium_server:picture',
             'language' => 'privacy:metadata:podium_server:language',
             'chat' => 'privacy:metadata:podium_server:chat',
+            'polls' => 'privacy:metadata:podium_server:polls',
         ], 'privacy:metadata:podium_server');
 
         return $collection;
@@ -70,18 +80,20 @@ class provider implements
      * @return contextlist
      */
     public static function get_contexts_for_userid(int $userid): contextlist {
-        $sql = "SELECT c.id
-                  FROM {context} c
-                  JOIN {course_modules} cm ON cm.id = c.instanceid AND c.contextlevel = :contextlevel
-                  JOIN {modules} m ON m.id = cm.module AND m.name = :modname
-                  JOIN {podium_attendance} a ON a.podiumid = cm.instance
-                 WHERE a.userid = :userid";
         $contextlist = new contextlist();
-        $contextlist->add_from_sql($sql, [
-            'contextlevel' => CONTEXT_MODULE,
-            'modname' => 'podium',
-            'userid' => $userid,
-        ]);
+        foreach (self::TABLES as $table) {
+            $sql = "SELECT c.id
+                      FROM {context} c
+                      JOIN {course_modules} cm ON cm.id = c.instanceid AND c.contextlevel = :contextlevel
+                      JOIN {modules} m ON m.id = cm.module AND m.name = :modname
+                      JOIN {{$table}} a ON a.podiumid = cm.instance
+                     WHERE a.userid = :userid";
+            $contextlist->add_from_sql($sql, [
+                'contextlevel' => CONTEXT_MODULE,
+                'modname' => 'podium',
+                'userid' => $userid,
+            ]);
+        }
         return $contextlist;
     }
 
@@ -95,12 +107,14 @@ class provider implements
         if (!$context instanceof \context_module) {
             return;
         }
-        $sql = "SELECT a.userid
-                  FROM {course_modules} cm
-                  JOIN {modules} m ON m.id = cm.module AND m.name = :modname
-                  JOIN {podium_attendance} a ON a.podiumid = cm.instance
-                 WHERE cm.id = :cmid";
-        $userlist->add_from_sql('userid', $sql, ['modname' => 'podium', 'cmid' => $context->instanceid]);
+        foreach (self::TABLES as $table) {
+            $sql = "SELECT a.userid
+                      FROM {course_modules} cm
+                      JOIN {modules} m ON m.id = cm.module AND m.name = :modname
+                      JOIN {{$table}} a ON a.podiumid = cm.instance
+                     WHERE cm.id = :cmid";
+            $userlist->add_from_sql('userid', $sql, ['modname' => 'podium', 'cmid' => $context->instanceid]);
+        }
     }
 
     /**
@@ -118,7 +132,9 @@ class provider implements
             }
             $records = $DB->get_records('podium_attendance', ['podiumid' => $podiumid, 'userid' => $user->id],
                 'timejoined, id');
-            if (!$records) {
+            $reports = $DB->get_records('podium_reports', ['podiumid' => $podiumid, 'userid' => $user->id],
+                'timereported, id');
+            if (!$records && !$reports) {
                 continue;
             }
             $attendance = [];
@@ -133,9 +149,17 @@ class provider implements
             $data = helper::get_context_data($context, $user);
             helper::export_context_files($context, $user);
             writer::with_context($context)->export_data([], $data);
+            $reported = [];
+            foreach ($reports as $report) {
+                $reported[] = (object) [
+                    'type' => $report->type,
+                    'poll' => $report->pollid === null ? null : (int) $report->pollid,
+                    'time' => transform::datetime($report->timereported),
+                ];
+            }
             writer::with_context($context)->export_data(
                 [get_string('attendance', 'mod_podium')],
-                (object) ['attendance' => $attendance]
+                (object) ['attendance' => $attendance, 'reports' => $reported]
             );
         }
     }
@@ -149,7 +173,9 @@ class provider implements
         global $DB;
         $podiumid = self::podium_id($context);
         if ($podiumid !== null) {
-            $DB->delete_records('podium_attendance', ['podiumid' => $podiumid]);
+            foreach (self::TABLES as $table) {
+                $DB->delete_records($table, ['podiumid' => $podiumid]);
+            }
         }
     }
 
@@ -164,7 +190,9 @@ class provider implements
         foreach ($contextlist->get_contexts() as $context) {
             $podiumid = self::podium_id($context);
             if ($podiumid !== null) {
-                $DB->delete_records('podium_attendance', ['podiumid' => $podiumid, 'userid' => $userid]);
+                foreach (self::TABLES as $table) {
+                    $DB->delete_records($table, ['podiumid' => $podiumid, 'userid' => $userid]);
+                }
             }
         }
     }
@@ -183,7 +211,9 @@ class provider implements
         }
         [$insql, $params] = $DB->get_in_or_equal($userids, SQL_PARAMS_NAMED);
         $params['podiumid'] = $podiumid;
-        $DB->delete_records_select('podium_attendance', "podiumid = :podiumid AND userid $insql", $params);
+        foreach (self::TABLES as $table) {
+            $DB->delete_records_select($table, "podiumid = :podiumid AND userid $insql", $params);
+        }
     }
 
     /**

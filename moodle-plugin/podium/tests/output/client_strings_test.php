@@ -58,12 +58,12 @@ final class client_strings_test extends \basic_testcase {
     public function test_the_products_words_are_used_exactly(): void {
         $english = self::english();
         $words = [
-            'set_devices' => 'Set devices', 'join_as_viewer' => 'Join as viewer', 'join_stage' => 'Join stage',
-            'ask_to_join_stage' => 'Ask to join stage', 'cancel_request' => 'Cancel request',
-            'join_the_stage' => 'Join the stage', 'decline' => 'Decline', 'raise_hand' => 'Raise hand',
-            'lower_hand' => 'Lower hand', 'on_stage' => 'On stage', 'viewers' => 'Viewers',
-            'participants' => 'Participants', 'chat' => 'Chat',
-            'get_ready_to_join_stage' => 'Get ready to join the stage',
+            'entry.set_devices' => 'Set devices', 'entry.join_as_viewer' => 'Join as viewer',
+            'entry.join_stage' => 'Join stage', 'stage.ask' => 'Ask to join stage',
+            'stage.cancel_request' => 'Cancel request', 'stage.join_the_stage' => 'Join the stage',
+            'stage.decline' => 'Decline', 'toolbar.raise_hand' => 'Raise hand', 'toolbar.lower_hand' => 'Lower hand',
+            'people.on_stage' => 'On stage', 'people.viewers' => 'Viewers', 'tabs.participants' => 'Participants',
+            'tabs.chat' => 'Chat', 'stage.get_ready' => 'Get ready to join the stage',
         ];
         foreach ($words as $key => $text) {
             $this->assertSame($text, $english[client_strings::PREFIX . $key]);
@@ -75,6 +75,34 @@ final class client_strings_test extends \basic_testcase {
             return strtoupper($identifier);
         });
         $this->assertSame(client_strings::KEYS, array_keys($strings));
-        $this->assertSame('CLIENT_SET_DEVICES', $strings['set_devices']);
+        $this->assertSame('CLIENT_ENTRY.SET_DEVICES', $strings['entry.set_devices']);
+    }
+
+    public function test_the_keys_are_the_clients_own(): void {
+        // The client's strings, the server's error codes and close reasons, in the project's tree.
+        $root = dirname(__DIR__, 4);
+        $i18n = "$root/crates/client/src/i18n.rs";
+        if (!is_file($i18n)) {
+            $this->markTestSkipped('the client is in the project repository, not in a Moodle install');
+        }
+        $source = file_get_contents($i18n);
+        $defaults = substr($source, strpos($source, 'pub const DEFAULTS'));
+        $defaults = substr($defaults, 0, strpos($defaults, '];'));
+        preg_match_all('/\("([a-z0-9_.]+)",/', $defaults, $matches);
+        $expected = $matches[1];
+        $errors = file_get_contents("$root/crates/protocol/src/error.rs");
+        preg_match_all('/^\s+([A-Za-z]+) => "/m', substr($errors, strpos($errors, 'pub fn message')), $matches);
+        foreach ($matches[1] as $code) {
+            $expected[] = 'error.' . strtolower(preg_replace('/(?<!^)[A-Z]/', '_$0', $code));
+        }
+        preg_match_all('/CloseReason::([A-Za-z]+) => "/', file_get_contents("$root/crates/protocol/src/server.rs"), $matches);
+        foreach ($matches[1] as $reason) {
+            $expected[] = 'closing.' . strtolower(preg_replace('/(?<!^)[A-Z]/', '_$0', $reason));
+        }
+        $this->assertGreaterThan(100, count($expected));
+        sort($expected);
+        $keys = client_strings::KEYS;
+        sort($keys);
+        $this->assertSame($expected, $keys, 'client_strings::KEYS is the client\'s list of strings');
     }
 }

@@ -58,6 +58,7 @@ final class view_page_test extends \basic_testcase {
         $mount = $context['mount'];
         $this->assertSame('https://podium.example.edu', $mount['serverurl']);
         $this->assertSame('https://podium.example.edu/client/podium.js', $mount['clienturl']);
+        $this->assertSame('https://podium.example.edu/ws', $mount['wsurl']);
         $this->assertSame('a.b.c', $mount['token']);
         $this->assertSame('pt_br', $mount['locale']);
         $this->assertSame(['set_devices' => 'Definir dispositivos', 'chat' => 'Bate-papo'],
@@ -73,9 +74,18 @@ final class view_page_test extends \basic_testcase {
 
     public function test_the_template_gives_the_client_every_attribute(): void {
         $template = file_get_contents(dirname(__DIR__, 2) . '/templates/view.mustache');
-        foreach (['server' => 'serverurl', 'client' => 'clienturl', 'token' => 'token', 'locale' => 'locale',
-                'strings' => 'stringsjson', 'features' => 'featuresjson'] as $attribute => $variable) {
-            $this->assertStringContainsString("data-podium-$attribute=\"{{{$variable}}}\"", $template);
+        $this->assertStringContainsString('data-podium-client="{{clienturl}}"', $template);
+        $attributes = ['ws-url' => 'wsurl', 'token' => 'token', 'locale' => 'locale', 'strings' => 'stringsjson'];
+        foreach ($attributes as $attribute => $variable) {
+            $this->assertStringContainsString("data-$attribute=\"{{{$variable}}}\"", $template);
+        }
+        // The client reads these names (crates/client/src/config.rs, in the project's tree).
+        $config = dirname(__DIR__, 4) . '/crates/client/src/config.rs';
+        if (is_file($config)) {
+            $source = file_get_contents($config);
+            foreach (array_keys($attributes) as $attribute) {
+                $this->assertStringContainsString("\"$attribute\"", $source, "the client reads data-$attribute");
+            }
         }
         $this->assertStringNotContainsString('{{{', $template, 'nothing is put in the page unescaped');
         $this->assertStringContainsString('<script type="module">', $template);

@@ -1,0 +1,202 @@
+//! The activity's settings reach the room through the join token: chat, reactions and polls
+//! switched off are refused by the server with `feature_disabled`, and everyone's snapshot says
+//! which are on so the client can hide their controls.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use podium_protocol::{ClientMsg, ErrorCode, Features, Reaction, Role, StageMode};
+
+fn poll() -> ClientMsg {
+    ClientMsg::CreatePoll {
+        question: "Ready?".into(),
+        options: vec!["Yes".into(), "No".into()],
+        multiple: false,
+        correct: None,
+    }
+}
+
+#[tokio::test]
+async fn switched_off_features_are_refused_and_shown_off() {
+    let server = Server::start_in(StageMode::Open);
+    let mut claims = server.claims(Role::Moderator, "Teacher");
+    claims.features = Some(Features {
+        chat: false,
+        reactions: false,
+        polls: false,
+    });
+    let mut teacher = Client::enter(&server, claims).await;
+    let mut student = server.enter(Role::Attendee, "Student").await;
+    let off = Features {
+        chat: false,
+        reactions: false,
+        polls: false,
+    };
+    assert_eq!(teacher.snapshot.as_ref().unwrap().features, off);
+    // A later token without the claim leaves them as they are.
+    assert_eq!(student.snapshot.as_ref().unwrap().features, off);
+
+    student
+        .send(ClientMsg::Chat {
+            text: "hello".into(),
+        })
+        .await;
+    student.error(ErrorCode::FeatureDisabled).await;
+    student
+        .send(ClientMsg::React {
+            reaction: Reaction::Clap,
+        })
+        .await;
+    student.error(ErrorCode::FeatureDisabled).await;
+    teacher.send(poll()).await;
+    teacher.error(ErrorCode::FeatureDisabled).await;
+    student
+        .send(ClientMsg::AnswerPoll {
+            poll: 1,
+            choices: vec![0],
+        })
+        .await;
+    student.error(ErrorCode::FeatureDisabled).await;
+
+    // Nothing reached anyone, and the rest of the room works.
+    student.send(ClientMsg::RaiseHand).await;
+    let me = student.id();
+    teacher
+        .updated("a raised hand", me, |p| p.hand.is_some())
+        .await;
+    teacher.roundtrip().await;
+    let snapshot = teacher.sync().await;
+    assert!(snapshot.chat.is_empty());
+    assert!(snapshot.polls.is_empty());
+}
+
+#[tokio::test]
+async fn a_token_with_changed_settings_changes_the_open_room_for_everyone() {
+    let server = Server::start();
+    let mut claims = server.claims(Role::Moderator, "Teacher");
+    claims.features = Some(Features::ALL_ON);
+    let mut teacher = Client::enter(&server, claims).await;
+    let mut student = server.enter(Role::Attendee, "Student").await;
+    student
+        .send(ClientMsg::Chat {
+            text: "before".into(),
+        })
+        .await;
+    teacher
+        .event("the first message", |e| {
+            matches!(e, podium_protocol::Event::Chat { .. })
+        })
+        .await;
+
+    // The teacher turns chat off in Moodle; the next person to open the activity carries it.
+    let chat_off = Features {
+        chat: false,
+        ..Features::ALL_ON
+    };
+    let mut claims = server.claims(Role::Attendee, "Late student");
+    claims.features = Some(chat_off);
+    let late = Client::enter(&server, claims).await;
+    assert_eq!(late.snapshot.as_ref().unwrap().features, chat_off);
+    for c in [&mut teacher, &mut student] {
+        c.event("the new settings", |e| {
+            matches!(e, podium_protocol::Event::FeaturesChanged { features } if *features == chat_off)
+        })
+        .await;
+    }
+    student
+        .send(ClientMsg::Chat {
+            text: "after".into(),
+        })
+        .await;
+    student.error(ErrorCode::FeatureDisabled).await;
+    // What was said before stays.
+    assert_eq!(teacher.sync().await.chat.len(), 1);
+}
+
+#[tokio::test]
+async fn each_switch_is_independent() {
+    let server = Server::start();
+    let mut claims = server.claims(Role::Moderator, "Teacher");
+    claims.features = Some(Features {
+        chat: true,
+        reactions: false,
+        polls: true,
+    });
+    let mut teacher = Client::enter(&server, claims).await;
+    teacher
+        .send(ClientMsg::Chat {
+            text: "Welcome".into(),
+        })
+        .await;
+    teacher
+        .event("the chat message", |e| {
+            matches!(e, podium_protocol::Event::Chat { .. })
+        })
+        .await;
+    teacher.send(poll()).await;
+    teacher
+        .event("the poll", |e| {
+            matches!(e, podium_protocol::Event::Poll { .. })
+        })
+        .await;
+    teacher
+        .send(ClientMsg::React {
+            reaction: Reaction::Heart,
+        })
+        .await;
+    teacher.error(ErrorCode::FeatureDisabled).await;
+}
+
+#[tokio::test]
+async fn a_token_without_features_opens_a_room_with_everything_on() {
+    let server = Server::start();
+    let teacher = server.enter(Role::Moderator, "Teacher").await;
+    assert_eq!(
+        teacher.snapshot.as_ref().unwrap().features,
+        Features::ALL_ON
+    );
+}
+
+#[test]
+fn the_token_subcommand_carries_the_switches_and_the_callback_as_the_plugin_does() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_podium-server"))
+        .args([
+            "token", "--room", "site:42", "--role", "attendee", "--name", "Grace",
+        ])
+        .args(["--features", "chat,polls"])
+        .args([
+            "--callback",
+            "https://moodle.example.edu/mod/podium/callback.php",
+        ])
+        .env("PODIUM_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    use base64::Engine as _;
+    let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token.split('.').nth(1).unwrap())
+        .unwrap();
+    let payload = String::from_utf8(payload).unwrap();
+    // The same JSON as the plugin's `features` claim: every switch named, in this order.
+    assert!(
+        payload.contains(r#""features":{"chat":true,"reactions":false,"polls":true}"#),
+        "{payload}"
+    );
+    assert!(payload.contains(r#""callback":"https://moodle.example.edu/mod/podium/callback.php""#));
+    let key = jsonwebtoken::DecodingKey::from_secret(SECRET.as_bytes());
+    let claims = podium_server::auth::verify_token(&key, &token, now(), 600).unwrap();
+    assert_eq!(
+        claims.features,
+        Some(Features {
+            chat: true,
+            reactions: false,
+            polls: true
+        })
+    );
+}

@@ -1,0 +1,122 @@
+<?php
+// This file is part of Moodle - https://moodle.org/
+//
+// Moodle is free software: you can redistribute it and/or modify
+// it under the terms of the GNU General Public License as published by
+// the Free Software Foundation, either version 3 of the License, or
+// (at your option) any later version.
+//
+// Moodle is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// You should have received a copy of the GNU General Public License
+// along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
+
+namespace mod_podium\attendance;
+
+/**
+ * Records the Podium server's attendance reports for one activity.
+ *
+ * Each report is kept once in `podium_reports` (a report the server sends again after a lost
+ * answer is skipped) and shapes the visits in `podium_attendance`: a join opens a visit, a
+ * leave closes the user's open visit with the time on stage (or records the whole visit when
+ * its join never arrived), a poll answer counts on the user's latest visit.
+ *
+ * @package    mod_podium
+ * @copyright  2026 The Podium authors
+ * @license    https://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
+ */
+class recorder {
+    /** @var \moodle_database The database. */
+    protected $db;
+    /** @var int The podium instance. */
+    protected $podiumid;
+
+    /**
+     * @param \moodle_database $db Moodle's database (or one with the same methods).
+     * @param int $podiumid The podium instance the reports are about.
+     */
+    public function __construct($db, int $podiumid) {
+        $this->db = $db;
+        $this->podiumid = $podiumid;
+    }
+
+    /**
+     * Record one checked report (from {@see batch}).
+     *
+     * @param array $report
+     * @param int $now Seconds since the Unix epoch.
+     * @return bool False when this report was already recorded.
+     */
+    public function record(array $report, int $now): bool {
+        if ($this->db->record_exists('podium_reports', ['reportid' => $report['id']])) {
+            return false;
+        }
+        $this->db->insert_record('podium_reports', (object) [
+            'podiumid' => $this->podiumid,
+            'userid' => $report['user'],
+            'reportid' => $report['id'],
+            'type' => $report['type'],
+            'pollid' => $report['poll'] ?? null,
+            'timereported' => $report['at'],
+            'timecreated' => $now,
+        ]);
+        switch ($report['type']) {
+            case 'join':
+                $this->db->insert_record('podium_attendance', (object) [
+                    'podiumid' => $this->podiumid,
+                    'userid' => $report['user'],
+                    'timejoined' => $report['at'],
+                    'timeleft' => null,
+                    'stageseconds' => 0,
+                    'pollanswers' => 0,
+                    'timemodified' => $now,
+                ]);
+                break;
+            case 'leave':
+                $visit = $this->latest_visit($report['user'], true);
+                if ($visit) {
+                    $visit->timeleft = max((int) $visit->timejoined, $report['at']);
+                    $visit->stageseconds = $report['stageseconds'];
+                    $visit->timemodified = $now;
+                    $this->db->update_record('podium_attendance', $visit);
+                } else {
+                    $this->db->insert_record('podium_attendance', (object) [
+                        'podiumid' => $this->podiumid,
+                        'userid' => $report['user'],
+                        'timejoined' => $report['at'] - $report['seconds'],
+                        'timeleft' => $report['at'],
+                        'stageseconds' => $report['stageseconds'],
+                        'pollanswers' => 0,
+                        'timemodified' => $now,
+                    ]);
+                }
+                break;
+            case 'poll_answer':
+                $visit = $this->latest_visit($report['user'], false);
+                if ($visit) {
+                    $visit->pollanswers = (int) $visit->pollanswers + 1;
+                    $visit->timemodified = $now;
+                    $this->db->update_record('podium_attendance', $visit);
+                }
+                break;
+        }
+        return true;
+    }
+
+    /**
+     * The user's latest visit (only an open one when `$open`).
+     *
+     * @param int $userid
+     * @param bool $open
+     * @return \stdClass|null
+     */
+    protected function latest_visit(int $userid, bool $open): ?\stdClass {
+        $select = 'podiumid = :podiumid AND userid = :userid' . ($open ? ' AND timeleft IS NULL' : '');
+        $visits = $this->db->get_records_select('podium_attendance', $select,
+            ['podiumid' => $this->podiumid, 'userid' => $userid], 'timejoined DESC, id DESC', '*', 0, 1);
+        return $visits ? reset($visits) : null;
+    }
+}
