@@ -151,6 +151,44 @@ pub enum ClientMsg {
     },
 }
 
+/// Every `type` a client may send: the names [`ClientMsg::kind`] gives.
+pub const CLIENT_MESSAGE_TYPES: [&str; 34] = [
+    "hello",
+    "ping",
+    "sync",
+    "join_stage",
+    "ask_to_join_stage",
+    "cancel_request",
+    "decline_invitation",
+    "leave_stage",
+    "set_media",
+    "media_offer",
+    "media_answer",
+    "ice_candidate",
+    "raise_hand",
+    "lower_hand",
+    "chat",
+    "react",
+    "answer_poll",
+    "approve_request",
+    "decline_request",
+    "invite_to_stage",
+    "cancel_invitation",
+    "remove_from_stage",
+    "mute",
+    "lower_hand_of",
+    "lower_all_hands",
+    "remove_from_session",
+    "lift_removal",
+    "set_stage_mode",
+    "delete_chat",
+    "create_poll",
+    "end_poll",
+    "share_poll_results",
+    "create_invite_link",
+    "revoke_invite_link",
+];
+
 impl ClientMsg {
     /// The wire name of this message's type, used to say which command an error answers.
     pub fn kind(&self) -> &'static str {

@@ -209,3 +209,15 @@ proptest::proptest! {
         let _ = serde_json::from_str::<ClientMsg>(&text);
     }
 }
+
+#[test]
+fn every_listed_client_type_is_one_the_decoder_knows() {
+    for name in CLIENT_MESSAGE_TYPES {
+        // A bare `type` decodes or misses a field; it never is an unknown variant.
+        if let Err(e) = serde_json::from_value::<ClientMsg>(json!({ "type": name })) {
+            assert!(!e.to_string().contains("unknown variant"), "{name}: {e}");
+        }
+    }
+    let unknown = serde_json::from_value::<ClientMsg>(json!({ "type": "become_moderator" }));
+    assert!(unknown.unwrap_err().to_string().contains("unknown variant"));
+}

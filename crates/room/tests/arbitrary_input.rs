@@ -4,9 +4,10 @@
 //!
 //! The number of cases follows `PROPTEST_CASES` (256 by default); `cargo xtask fuzz` raises it.
 
-use podium_protocol::{
-    Auth, ClientMsg, MediaKind, Reaction, Role, SendTrack, StageMode, MAX_CHAT_CHARS,
-};
+mod common;
+
+use common::strategies::mode;
+use podium_protocol::{Auth, ClientMsg, MediaKind, Reaction, Role, SendTrack, MAX_CHAT_CHARS};
 use podium_room::{Entrant, Input, NewInviteLink, Room, RoomConfig};
 use proptest::prelude::*;
 
@@ -15,14 +16,6 @@ fn role() -> impl Strategy<Value = Role> {
         Just(Role::Moderator),
         Just(Role::Presenter),
         Just(Role::Attendee)
-    ]
-}
-
-fn mode() -> impl Strategy<Value = StageMode> {
-    prop_oneof![
-        Just(StageMode::Open),
-        Just(StageMode::Request),
-        Just(StageMode::Invite)
     ]
 }
 

@@ -5,8 +5,9 @@ mod common;
 
 use std::collections::HashSet;
 
+use common::strategies::{command, mode};
 use common::{Classroom, Forwarded, Person};
-use podium_protocol::{ClientMsg, ErrorCode, Reaction, Role, StageAccess, StageMode};
+use podium_protocol::{ClientMsg, ErrorCode, Role, StageAccess};
 use podium_room::{Input, Output, RoomConfig};
 use proptest::prelude::*;
 
@@ -25,76 +26,6 @@ enum Step {
     Drop(usize),
     Return(usize),
     Wait(u64),
-}
-
-fn mode() -> impl Strategy<Value = StageMode> {
-    prop_oneof![
-        Just(StageMode::Open),
-        Just(StageMode::Request),
-        Just(StageMode::Invite)
-    ]
-}
-
-fn command() -> impl Strategy<Value = ClientMsg> {
-    let target = 1u64..8;
-    prop_oneof![
-        Just(ClientMsg::JoinStage),
-        Just(ClientMsg::AskToJoinStage),
-        Just(ClientMsg::CancelRequest),
-        Just(ClientMsg::DeclineInvitation),
-        Just(ClientMsg::LeaveStage),
-        (any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(mic, camera, screen)| {
-            ClientMsg::SetMedia {
-                mic,
-                camera,
-                screen,
-            }
-        }),
-        Just(ClientMsg::RaiseHand),
-        Just(ClientMsg::LowerHand),
-        "[a-z ]{0,12}".prop_map(|text| ClientMsg::Chat { text }),
-        Just(ClientMsg::React {
-            reaction: Reaction::Heart
-        }),
-        (1u64..4, proptest::collection::vec(0u8..4, 0..4))
-            .prop_map(|(poll, choices)| ClientMsg::AnswerPoll { poll, choices }),
-        target
-            .clone()
-            .prop_map(|participant| ClientMsg::ApproveRequest { participant }),
-        target
-            .clone()
-            .prop_map(|participant| ClientMsg::DeclineRequest { participant }),
-        target
-            .clone()
-            .prop_map(|participant| ClientMsg::InviteToStage { participant }),
-        target
-            .clone()
-            .prop_map(|participant| ClientMsg::CancelInvitation { participant }),
-        target
-            .clone()
-            .prop_map(|participant| ClientMsg::RemoveFromStage { participant }),
-        target
-            .clone()
-            .prop_map(|participant| ClientMsg::Mute { participant }),
-        target
-            .clone()
-            .prop_map(|participant| ClientMsg::LowerHandOf { participant }),
-        target.prop_map(|participant| ClientMsg::RemoveFromSession { participant }),
-        Just(ClientMsg::LowerAllHands),
-        mode().prop_map(|mode| ClientMsg::SetStageMode { mode }),
-        (
-            any::<bool>(),
-            proptest::option::of(proptest::collection::vec(0u8..3, 1..3))
-        )
-            .prop_map(|(multiple, correct)| ClientMsg::CreatePoll {
-                question: "Q?".into(),
-                options: vec!["a".into(), "b".into(), "c".into()],
-                multiple,
-                correct,
-            }),
-        (1u64..4).prop_map(|poll| ClientMsg::EndPoll { poll }),
-        (1u64..4).prop_map(|poll| ClientMsg::SharePollResults { poll }),
-    ]
 }
 
 fn step() -> impl Strategy<Value = Step> {

@@ -3,7 +3,10 @@
 //! sessions of random people doing random things.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use podium_protocol::{ClientMsg, Millis, Reaction, Role, StageMode};
+mod common;
+
+use common::strategies::{command, mode};
+use podium_protocol::{ClientMsg, Millis, Role};
 use podium_room::{ConnId, Entrant, Input, NewInviteLink, Room, RoomConfig, SavedRoom};
 use proptest::prelude::*;
 
@@ -23,69 +26,6 @@ enum Step {
     Drop(usize),
     Wait(Millis),
     Tick,
-}
-
-fn mode() -> impl Strategy<Value = StageMode> {
-    prop_oneof![
-        Just(StageMode::Open),
-        Just(StageMode::Request),
-        Just(StageMode::Invite)
-    ]
-}
-
-fn msg(json: &str) -> ClientMsg {
-    serde_json::from_str(json).expect("a client message")
-}
-
-fn command() -> impl Strategy<Value = ClientMsg> {
-    let target = 1u64..7;
-    prop_oneof![
-        Just(ClientMsg::JoinStage),
-        Just(ClientMsg::AskToJoinStage),
-        Just(ClientMsg::CancelRequest),
-        Just(ClientMsg::DeclineInvitation),
-        Just(ClientMsg::LeaveStage),
-        (any::<bool>(), any::<bool>()).prop_map(|(mic, camera)| msg(&format!(
-            r#"{{"type":"set_media","mic":{mic},"camera":{camera}}}"#
-        ))),
-        Just(ClientMsg::RaiseHand),
-        Just(ClientMsg::LowerHand),
-        "[a-z ]{0,8}".prop_map(|text| ClientMsg::Chat { text }),
-        (1u64..6).prop_map(|message| ClientMsg::DeleteChat { message }),
-        Just(ClientMsg::React {
-            reaction: Reaction::Clap
-        }),
-        (1u64..3, proptest::collection::vec(0u8..3, 0..3))
-            .prop_map(|(poll, choices)| ClientMsg::AnswerPoll { poll, choices }),
-        target
-            .clone()
-            .prop_map(|participant| ClientMsg::ApproveRequest { participant }),
-        target
-            .clone()
-            .prop_map(|participant| ClientMsg::InviteToStage { participant }),
-        target
-            .clone()
-            .prop_map(|participant| ClientMsg::RemoveFromStage { participant }),
-        target
-            .clone()
-            .prop_map(|participant| ClientMsg::LowerHandOf { participant }),
-        target.prop_map(|participant| ClientMsg::RemoveFromSession { participant }),
-        (0..PEOPLE.len()).prop_map(|who| ClientMsg::LiftRemoval {
-            identity: format!("site:{who}")
-        }),
-        mode().prop_map(|mode| ClientMsg::SetStageMode { mode }),
-        any::<bool>().prop_map(|quiz| ClientMsg::CreatePoll {
-            question: "Q?".into(),
-            options: vec!["a".into(), "b".into(), "c".into()],
-            multiple: false,
-            correct: quiz.then(|| vec![1]),
-        }),
-        (1u64..3).prop_map(|poll| ClientMsg::EndPoll { poll }),
-        (1u64..3).prop_map(|poll| ClientMsg::SharePollResults { poll }),
-        (1u64..3).prop_map(|n| ClientMsg::RevokeInviteLink {
-            id: format!("link-{n}")
-        }),
-    ]
 }
 
 fn step() -> impl Strategy<Value = Step> {

@@ -8,51 +8,19 @@
 use std::time::Instant;
 
 use axum::extract::ws::Message;
-use podium_protocol::{ClientMsg, Role, MAX_FRAME_BYTES};
+use podium_protocol::{ClientMsg, Role, CLIENT_MESSAGE_TYPES, MAX_FRAME_BYTES};
 use podium_room::{Entrant, Input, Room, RoomConfig};
 use podium_server::rate::TokenBucket;
 use podium_server::session::{decode, Incoming};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
-const KINDS: [&str; 36] = [
-    "hello",
-    "ping",
-    "sync",
-    "join_stage",
-    "ask_to_join_stage",
-    "cancel_request",
-    "decline_invitation",
-    "leave_stage",
-    "set_media",
-    "media_offer",
-    "media_answer",
-    "ice_candidate",
-    "raise_hand",
-    "lower_hand",
-    "chat",
-    "react",
-    "answer_poll",
-    "approve_request",
-    "decline_request",
-    "invite_to_stage",
-    "cancel_invitation",
-    "remove_from_stage",
-    "mute",
-    "lower_hand_of",
-    "lower_all_hands",
-    "remove_from_session",
-    "lift_removal",
-    "set_stage_mode",
-    "delete_chat",
-    "create_poll",
-    "end_poll",
-    "share_poll_results",
-    "create_invite_link",
-    "revoke_invite_link",
-    "become_moderator",
-    "",
-];
+/// Every type a client may send, and two it may not.
+fn kinds() -> Vec<&'static str> {
+    let mut kinds = CLIENT_MESSAGE_TYPES.to_vec();
+    kinds.extend(["become_moderator", ""]);
+    kinds
+}
 
 const FIELDS: [&str; 24] = [
     "text",
@@ -130,7 +98,7 @@ fn value() -> impl Strategy<Value = Value> {
 /// Something shaped like a client message: a known (or unknown) type with likely fields.
 fn message() -> impl Strategy<Value = Value> {
     (
-        proptest::sample::select(KINDS.to_vec()),
+        proptest::sample::select(kinds()),
         proptest::collection::btree_map(proptest::sample::select(FIELDS.to_vec()), value(), 0..5),
     )
         .prop_map(|(kind, fields)| {

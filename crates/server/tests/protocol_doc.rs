@@ -2,7 +2,7 @@
 //! error and close-reason tables match the protocol crate.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use podium_protocol::{ClientMsg, CloseReason, ErrorCode, Notice, ServerMsg};
+use podium_protocol::{ClientMsg, CloseReason, ErrorCode, Notice, ServerMsg, CLIENT_MESSAGE_TYPES};
 use serde_json::Value;
 
 fn doc() -> String {
@@ -68,43 +68,7 @@ fn every_json_example_decodes_as_a_protocol_message() {
 #[test]
 fn every_client_message_type_is_documented() {
     let doc = doc();
-    let names = [
-        "hello",
-        "ping",
-        "sync",
-        "join_stage",
-        "ask_to_join_stage",
-        "cancel_request",
-        "decline_invitation",
-        "leave_stage",
-        "set_media",
-        "raise_hand",
-        "lower_hand",
-        "chat",
-        "react",
-        "answer_poll",
-        "approve_request",
-        "decline_request",
-        "invite_to_stage",
-        "cancel_invitation",
-        "remove_from_stage",
-        "mute",
-        "lower_hand_of",
-        "lower_all_hands",
-        "remove_from_session",
-        "lift_removal",
-        "set_stage_mode",
-        "delete_chat",
-        "create_poll",
-        "end_poll",
-        "share_poll_results",
-        "create_invite_link",
-        "revoke_invite_link",
-        "media_offer",
-        "media_answer",
-        "ice_candidate",
-    ];
-    for name in names {
+    for name in CLIENT_MESSAGE_TYPES {
         assert!(doc.contains(&format!("| `{name}` |")), "{name} has no row");
     }
 }

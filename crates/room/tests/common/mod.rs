@@ -2,6 +2,8 @@
 //! reached their own connection — the way a browser would see it.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod strategies;
+
 use podium_protocol::{
     ClientMsg, ErrorCode, Event, Notice, ParticipantId, Role, StageAccess, StageMode,
 };
