@@ -3,33 +3,32 @@
 //! signal and exposes it through context.
 
 use podium_protocol::{
-    BannedView, ChatMessage, Event, Features, InviteLinkView, MyAnswer, Notice, ParticipantId,
-    ParticipantView, PollId, PollView, Reaction, Snapshot, StageAccess, StageMode, StageRequest,
-    YouView, CHAT_HISTORY,
+    ChatMessage, Event, MyAnswer, Notice, ParticipantId, ParticipantView, PollId, Reaction,
+    Snapshot, StageAccess, StageMode, CHAT_HISTORY,
 };
 
+/// The last snapshot with the events since applied (its `seq` is the last one applied), and
+/// what only notices told.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoomState {
-    /// The `seq` of the last event applied (or of the snapshot).
-    pub seq: u64,
-    pub room_title: Option<String>,
-    pub stage_mode: StageMode,
-    pub seat_limit: u32,
-    /// Chat, reactions and polls on or off for this room: the controls of what is off are hidden.
-    pub features: Features,
-    pub you: YouView,
-    /// In the order people entered.
-    pub participants: Vec<ParticipantView>,
-    pub chat: Vec<ChatMessage>,
-    pub polls: Vec<PollView>,
-    pub my_answers: Vec<MyAnswer>,
-    pub requests: Vec<StageRequest>,
-    pub invite_links: Vec<InviteLinkView>,
-    pub banned: Vec<BannedView>,
+    pub room: Snapshot,
     /// Who invited you, while an invitation stands.
     pub invited_by: Option<String>,
     /// The standing invitation came from approving your request.
     pub approved: bool,
+}
+
+impl std::ops::Deref for RoomState {
+    type Target = Snapshot;
+    fn deref(&self) -> &Snapshot {
+        &self.room
+    }
+}
+
+impl std::ops::DerefMut for RoomState {
+    fn deref_mut(&mut self) -> &mut Snapshot {
+        &mut self.room
+    }
 }
 
 /// What an event means beyond the state: something to show or announce once.
@@ -61,23 +60,10 @@ pub enum Applied {
 }
 
 impl RoomState {
-    pub fn from_snapshot(s: Snapshot) -> Self {
-        let mut chat = s.chat;
-        trim_chat(&mut chat);
+    pub fn from_snapshot(mut room: Snapshot) -> Self {
+        trim_chat(&mut room.chat);
         RoomState {
-            seq: s.seq,
-            room_title: s.room_title,
-            stage_mode: s.stage_mode,
-            seat_limit: s.seat_limit,
-            features: s.features,
-            you: s.you,
-            participants: s.participants,
-            chat,
-            polls: s.polls,
-            my_answers: s.my_answers,
-            requests: s.requests,
-            invite_links: s.invite_links,
-            banned: s.banned,
+            room,
             invited_by: None,
             approved: false,
         }
