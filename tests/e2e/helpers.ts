@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Browser, devices, expect, Page, TestInfo } from '@playwright/test';
+import { Browser, BrowserContext, devices, expect, Page, test, TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 export const SECRET = 'podium-e2e-secret';
@@ -53,9 +53,24 @@ export interface EnterOptions {
   base?: string;
 }
 
+/** The people the current test opened, and which test that is. Their pages would go on
+ *  sending and decoding live media through the next tests of the worker, starving them of CPU:
+ *  the next test's first `enter` closes them. */
+const opened: { test?: string; contexts: BrowserContext[] } = { contexts: [] };
+
+async function closeEarlierTests() {
+  const current = test.info().testId;
+  if (opened.test === current) return;
+  const earlier = opened.contexts.splice(0);
+  opened.test = current;
+  await Promise.all(earlier.map((c) => c.close().catch(() => undefined)));
+}
+
 /** Opens the room in a fresh browser context (a separate person). */
 export async function enter(browser: Browser, o: EnterOptions): Promise<Page> {
+  await closeEarlierTests();
   const context = await browser.newContext(o.mobile ? { ...devices['Pixel 7'] } : {});
+  opened.contexts.push(context);
   const page = await context.newPage();
   if (o.beforeGoto) await o.beforeGoto(page);
   await page.goto(`${o.base ?? baseUrl()}/join#token=${token(o.room, o.role, o.name, o.mode ?? 'request', o.sub)}`);

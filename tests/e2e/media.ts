@@ -29,6 +29,8 @@ export interface Flow {
   inbound: Record<string, number>;
   /** Video frames decoded per publisher. */
   frames: Record<string, number>;
+  /** Width of the last video frame decoded, per publisher. */
+  widths: Record<string, number>;
   /** Bytes this connection has sent, all streams together. */
   sent: number;
   /** The type of the local ICE candidate in use (`host`, `relay`, …), once connected. */
@@ -41,7 +43,7 @@ export async function flow(page: Page): Promise<Flow> {
   return page.evaluate(async () => {
     const peers = (window as unknown as { podiumPeers: RTCPeerConnection[] }).podiumPeers ?? [];
     const pc = [...peers].reverse().find((p) => p.connectionState !== 'closed');
-    const out: Flow = { inbound: {}, frames: {}, sent: 0 };
+    const out: Flow = { inbound: {}, frames: {}, widths: {}, sent: 0 };
     if (!pc) return out;
     const sdp = pc.currentRemoteDescription?.sdp ?? '';
     const owner: Record<string, string> = {};
@@ -58,6 +60,7 @@ export async function flow(page: Page): Promise<Flow> {
         if (s.type !== 'inbound-rtp') return;
         out.inbound[key] = (out.inbound[key] ?? 0) + (s.bytesReceived ?? 0);
         if (s.framesDecoded !== undefined) out.frames[key] = (out.frames[key] ?? 0) + s.framesDecoded;
+        if (s.frameWidth !== undefined) out.widths[key] = s.frameWidth;
       });
     }
     const all = await pc.getStats();
@@ -126,6 +129,19 @@ export function deviceRequests(page: Page): Promise<number> {
 }
 
 /** The simulcast layers (RIDs) the page's camera is sending, with bytes sent on each. */
+/** Width of the frames the page sends on each simulcast layer, by RID. */
+export function layerWidths(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(async () => {
+    const peers = (window as unknown as { podiumPeers: RTCPeerConnection[] }).podiumPeers;
+    const pc = [...peers].reverse().find((p) => p.connectionState !== 'closed');
+    const out: Record<string, number> = {};
+    (await pc!.getStats()).forEach((s) => {
+      if (s.type === 'outbound-rtp' && s.kind === 'video' && s.rid && s.frameWidth) out[s.rid] = s.frameWidth;
+    });
+    return out;
+  });
+}
+
 export function layersSent(page: Page): Promise<Record<string, number>> {
   return page.evaluate(async () => {
     const peers = (window as unknown as { podiumPeers: RTCPeerConnection[] }).podiumPeers;

@@ -38,20 +38,58 @@ export interface Running {
   stop: () => void;
 }
 
-/** podium-server on a free loopback port, its media on a loopback port of its own. */
-export async function startServer(extra: string[] = []): Promise<Running> {
-  const port = await freePort();
-  const data = mkdtempSync(path.join(tmpdir(), 'podium-e2e-'));
-  const server = spawn(
+/** podium-server on `port`, keeping its state in the directory `data`. */
+function launch(port: number, data: string, extra: string[]): ChildProcess {
+  return spawn(
     serverBin(),
     ['serve', '--listen', `127.0.0.1:${port}`, '--secret', SECRET, '--static-dir', distDir(), '--data', data,
       '--media-udp', '127.0.0.1:0', ...extra],
     { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' } },
   );
+}
+
+/** podium-server on a free loopback port, its media on a loopback port of its own. */
+export async function startServer(extra: string[] = []): Promise<Running> {
+  const port = await freePort();
+  const data = mkdtempSync(path.join(tmpdir(), 'podium-e2e-'));
+  const server = launch(port, data, extra);
   const base = `http://127.0.0.1:${port}`;
   await waitUp(`${base}/join`, 15_000);
   return {
     base,
+    stop: () => {
+      server.kill('SIGTERM');
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+/** podium-server that a test stops without warning and starts again, on the same port and database. */
+export interface Restartable extends Running {
+  /** SIGKILL: no goodbye to anyone, as in a crash; resolves once the process is gone. */
+  kill: () => Promise<void>;
+  /** Start it again on the same port and database; resolves once it answers. */
+  restart: () => Promise<void>;
+}
+
+export async function startRestartableServer(extra: string[] = []): Promise<Restartable> {
+  const port = await freePort();
+  const data = mkdtempSync(path.join(tmpdir(), 'podium-e2e-'));
+  const base = `http://127.0.0.1:${port}`;
+  let server = launch(port, data, extra);
+  await waitUp(`${base}/join`, 15_000);
+  return {
+    base,
+    kill: () =>
+      new Promise((resolve) => {
+        if (server.exitCode !== null || server.signalCode !== null) return resolve();
+        server.once('exit', () => resolve());
+        server.kill('SIGKILL');
+      }),
+    restart: async () => {
+      server = launch(port, data, extra);
+      await waitUp(`${base}/join`, 15_000);
+    },
     stop: () => {
       server.kill('SIGTERM');
       rmSync(data, { recursive: true, force: true });

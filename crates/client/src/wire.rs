@@ -3,26 +3,30 @@
 //! buffering of internally tagged enums (and a second copy of every decoder for it) stays out of
 //! the download. The wire format is the protocol crate's; this only reads it.
 
+mod value;
+
 use podium_protocol::{Event, Notice, ServerMsg};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use value::from_value;
 
 /// Reads any JSON text into `T` (through one `Value`, so there is one JSON reader in the build).
+/// Values are read by [`value`], whose errors carry no message.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
     let value: Value = serde_json::from_str(text).ok()?;
-    T::deserialize(&value).ok()
+    from_value(&value)
 }
 
 /// A required field.
 fn req<T: DeserializeOwned>(v: &Value, key: &str) -> Option<T> {
-    T::deserialize(v.get(key)?).ok()
+    from_value(v.get(key)?)
 }
 
 /// A field that may be left out (`#[serde(default)]` on the wire).
 fn opt<T: DeserializeOwned + Default>(v: &Value, key: &str) -> Option<T> {
     match v.get(key) {
         None | Some(Value::Null) => Some(T::default()),
-        Some(x) => T::deserialize(x).ok(),
+        Some(x) => from_value(x),
     }
 }
 
@@ -198,5 +202,30 @@ mod tests {
             None
         );
         assert_eq!(server_msg("not json"), None);
+    }
+
+    #[wasm_bindgen_test]
+    fn values_of_the_wrong_shape_are_refused() {
+        let stage_mode = |mode: &str| {
+            server_msg(&format!(
+                r#"{{"type":"event","seq":1,"event":{{"type":"stage_mode_changed","mode":{mode}}}}}"#
+            ))
+        };
+        assert!(stage_mode(r#""invite""#).is_some());
+        assert_eq!(stage_mode(r#""nope""#), None);
+        assert_eq!(stage_mode("1.5"), None);
+        assert_eq!(
+            server_msg(r#"{"type":"event","seq":1.5,"event":{"type":"you"}}"#),
+            None
+        );
+        assert_eq!(
+            server_msg(r#"{"type":"event","seq":-1,"event":{"type":"you"}}"#),
+            None
+        );
+        assert_eq!(parse::<Vec<u8>>("[1, 2, 300]"), None);
+        assert_eq!(parse::<Vec<u8>>("[1, 2, 3]"), Some(vec![1, 2, 3]));
+        assert_eq!(parse::<Option<String>>("null"), Some(None));
+        assert_eq!(parse::<Option<String>>(r#""a""#), Some(Some("a".into())));
+        assert_eq!(parse::<(u8, bool)>("[1, true, 2]"), None);
     }
 }

@@ -1,14 +1,17 @@
 //! `podium-loadgen`: the benchmarks behind `cargo xtask bench`, run against the real server
 //! binary on loopback, each run with a fresh database. Prints the figures as Markdown tables
-//! (ready for docs/performance.md) and writes them to `--out`.
+//! (ready for docs/performance.md) and writes them to `--out`. The SFU's forwarding is measured
+//! again through Janus (its video room), when the Debian package `janus` is installed.
 //!
 //! ```text
 //! podium-loadgen --server target/release/podium-server [--quick]
 //!     [--viewers 1000,5000,10000] [--subscribers 10,100,500] [--load-secs 30]
-//!     [--only signalling|sfu|join|soak] [--soak-secs 180] [--soak-connections 2000]
+//!     [--only signalling|sfu|janus|join|soak[,…]] [--soak-secs 180] [--soak-connections 2000]
 //!     [--dist dist] [--out target/bench/results.md]
 //! ```
 
+mod forwarding;
+mod janus;
 mod join;
 mod report;
 mod server;
@@ -22,7 +25,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 const USAGE: &str = "usage: podium-loadgen --server PATH [--quick] [--viewers N,N,..] \
-[--subscribers N,N,..] [--load-secs S] [--only signalling|sfu|join|soak] [--soak-secs S] \
+[--subscribers N,N,..] [--load-secs S] [--only signalling|sfu|janus|join|soak[,..]] [--soak-secs S] \
 [--soak-connections N] [--dist DIR] [--out FILE]";
 
 struct Args {
@@ -33,6 +36,7 @@ struct Args {
     measure: Duration,
     signalling: bool,
     sfu: bool,
+    janus: bool,
     join: bool,
     soak: bool,
     soak_for: Duration,
@@ -63,6 +67,7 @@ fn parse_args() -> Result<Args, String> {
         measure: Duration::from_secs(if quick { 3 } else { 15 }),
         signalling: true,
         sfu: true,
+        janus: true,
         join: true,
         soak: true,
         soak_for: Duration::from_secs(if quick { 20 } else { 180 }),
@@ -84,13 +89,19 @@ fn parse_args() -> Result<Args, String> {
                 args.load = Duration::from_secs(secs);
             }
             "--only" => {
+                // One part, or several separated by commas (`--only sfu,janus`).
                 let only = value()?;
-                args.signalling = only == "signalling";
-                args.sfu = only == "sfu";
-                args.join = only == "join";
-                args.soak = only == "soak";
-                if !(args.signalling || args.sfu || args.join || args.soak) {
-                    return Err(format!("--only: signalling, sfu, join or soak, not {only}"));
+                let parts: Vec<&str> = only.split(',').collect();
+                args.signalling = parts.contains(&"signalling");
+                args.sfu = parts.contains(&"sfu");
+                args.janus = parts.contains(&"janus");
+                args.join = parts.contains(&"join");
+                args.soak = parts.contains(&"soak");
+                let known = ["signalling", "sfu", "janus", "join", "soak"];
+                if let Some(unknown) = parts.iter().find(|p| !known.contains(p)) {
+                    return Err(format!(
+                        "--only: signalling, sfu, janus, join or soak, not {unknown}"
+                    ));
                 }
             }
             "--soak-secs" => {
@@ -178,6 +189,9 @@ async fn bench(args: &Args) -> Result<(), String> {
             }
         }
     }
+    if args.janus {
+        janus_comparison(args, &mut report).await;
+    }
     if args.join {
         // At least 20 joins each: one viewer at a time, and groups of 8 entering at once.
         let (single, groups) = if args.quick { (5, 1) } else { (30, 5) };
@@ -232,4 +246,23 @@ async fn bench(args: &Args) -> Result<(), String> {
         println!("(written to {})", out.display());
     }
     Ok(())
+}
+
+/// The SFU benchmark again, through Janus's video room.
+async fn janus_comparison(args: &Args, report: &mut report::Report) {
+    let Some(modules) = janus::modules_dir() else {
+        println!("janus: not installed (Debian package `janus`), skipped");
+        return;
+    };
+    for &subscribers in &args.subscribers {
+        println!("janus: 1 publisher, {subscribers} subscribers");
+        let plan = forwarding::Plan {
+            subscribers,
+            measure: args.measure,
+        };
+        match janus::run(&modules, &plan).await {
+            Ok(outcome) => report.janus.push(outcome),
+            Err(e) => println!("  failed: {e}"),
+        }
+    }
 }

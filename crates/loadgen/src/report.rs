@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use crate::forwarding;
 use crate::join;
 use crate::sfu;
 use crate::signalling;
@@ -19,6 +20,8 @@ pub struct Report {
     quick: bool,
     pub signalling: Vec<signalling::Outcome>,
     pub sfu: Vec<sfu::Outcome>,
+    /// The same forwarding through Janus's video room.
+    pub janus: Vec<forwarding::Outcome>,
     pub join: Vec<join::Outcome>,
     /// (file, raw bytes, gzip bytes) of the client's build.
     pub bundle: Vec<(String, u64, u64)>,
@@ -31,6 +34,7 @@ impl Report {
             quick,
             signalling: Vec::new(),
             sfu: Vec::new(),
+            janus: Vec::new(),
             join: Vec::new(),
             bundle: Vec::new(),
             load_at_start: std::fs::read_to_string("/proc/loadavg")
@@ -84,6 +88,9 @@ impl Report {
         }
         if !self.sfu.is_empty() {
             self.sfu_table(&mut s);
+        }
+        if !self.janus.is_empty() {
+            self.janus_table(&mut s);
         }
         if !self.join.is_empty() {
             self.join_table(&mut s);
@@ -244,6 +251,69 @@ impl Report {
         });
         row(s, "load generator CPU (of one core)", "", &|o| {
             format!("{:.0} %", o.loadgen_cpu * 100.0)
+        });
+        row(s, "load average (1 min) at the window's end", "", &|o| {
+            format!("{:.1}", o.load_avg)
+        });
+    }
+
+    /// Ours beside Janus, for each number of subscribers Janus was measured with.
+    fn janus_table(&self, s: &mut String) {
+        let pairs: Vec<(Option<&forwarding::Outcome>, &forwarding::Outcome)> = self
+            .janus
+            .iter()
+            .map(|j| (self.sfu.iter().find(|o| o.subscribers == j.subscribers), j))
+            .collect();
+        let cols: String = pairs
+            .iter()
+            .map(|(_, j)| format!(" {n}: Podium | {n}: Janus |", n = j.subscribers))
+            .collect();
+        let rule: String = pairs.iter().map(|_| "---:|---:|").collect();
+        let _ = writeln!(
+            s,
+            "\n### Janus comparison: the same publisher and N subscribers through Janus's video room\n"
+        );
+        let _ = writeln!(s, "| |{cols}\n|---|{rule}");
+        let row = |s: &mut String, name: &str, f: &dyn Fn(&forwarding::Outcome) -> String| {
+            let cells: String = pairs
+                .iter()
+                .map(|(ours, j)| {
+                    let ours = ours.map_or_else(|| "–".to_string(), f);
+                    format!(" {ours} | {} |", f(j))
+                })
+                .collect();
+            let _ = writeln!(s, "| {name} |{cells}");
+        };
+        row(s, "subscribers receiving", &|o| {
+            format!("{} / {}", o.receiving, o.subscribers)
+        });
+        row(s, "packets delivered / s", &|o| format!("{:.0}", o.rx_pps));
+        row(s, "per subscriber / s (slowest – fastest)", &|o| {
+            format!("{:.0} – {:.0}", o.min_sub_pps, o.max_sub_pps)
+        });
+        row(s, "dropped in receive buffers / s", &|o| {
+            format!("{:.0}", o.dropped_pps)
+        });
+        row(s, "server CPU (of one core)", &|o| {
+            format!("{:.0} %", o.server_cpu * 100.0)
+        });
+        row(s, "packets per server core-second", &|o| {
+            format!("{:.0}", o.per_core_sec())
+        });
+        row(s, "audio packet p50 / p99", &|o| {
+            format!("{:.2} / {:.2} ms", o.audio_p50_ms, o.audio_p99_ms)
+        });
+        row(s, "video frame p50 / p99", &|o| {
+            format!("{:.2} / {:.2} ms", o.video_p50_ms, o.video_p99_ms)
+        });
+        row(s, "server resident", &|o| {
+            format!("{:.0} MiB", o.rss_kib as f64 / 1024.0)
+        });
+        row(s, "load generator CPU (of one core)", &|o| {
+            format!("{:.0} %", o.loadgen_cpu * 100.0)
+        });
+        row(s, "load average (1 min) at the window's end", &|o| {
+            format!("{:.1}", o.load_avg)
         });
     }
 

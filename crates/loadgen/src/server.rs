@@ -84,22 +84,6 @@ impl Server {
         cpu_secs(&format!("/proc/{}/stat", self.pid()))
     }
 
-    /// CPU seconds of the server's threads whose name starts with `name`.
-    pub fn thread_cpu(&self, name: &str) -> f64 {
-        let dir = format!("/proc/{}/task", self.pid());
-        let Ok(tasks) = std::fs::read_dir(&dir) else {
-            return 0.0;
-        };
-        tasks
-            .flatten()
-            .filter(|t| {
-                std::fs::read_to_string(t.path().join("comm"))
-                    .is_ok_and(|c| c.trim().starts_with(name))
-            })
-            .map(|t| cpu_secs(&t.path().join("stat").to_string_lossy()))
-            .sum()
-    }
-
     /// Resident memory, in KiB.
     pub fn rss_kib(&self) -> u64 {
         rss_kib(&format!("/proc/{}/status", self.pid()))
@@ -111,6 +95,20 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// CPU seconds of process `pid`'s threads whose name starts with `name`.
+pub fn thread_cpu(pid: u32, name: &str) -> f64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0.0;
+    };
+    tasks
+        .flatten()
+        .filter(|t| {
+            std::fs::read_to_string(t.path().join("comm")).is_ok_and(|c| c.trim().starts_with(name))
+        })
+        .map(|t| cpu_secs(&t.path().join("stat").to_string_lossy()))
+        .sum()
 }
 
 /// utime + stime of a `/proc/…/stat` file, in seconds.

@@ -11,6 +11,7 @@ use crate::{
     MAX_CANDIDATE_BYTES, MAX_CHAT_BYTES, MAX_IDENTITY_BYTES, MAX_INVITE_CODE_BYTES,
     MAX_LINK_ID_BYTES, MAX_MID_BYTES, MAX_NAME_INPUT_BYTES, MAX_OPTION_BYTES, MAX_POLL_OPTIONS,
     MAX_QUESTION_BYTES, MAX_RESUME_BYTES, MAX_SDP_BYTES, MAX_SEND_TRACKS, MAX_TOKEN_BYTES,
+    MAX_TRACK_VIEWS,
 };
 
 /// `Err(code)` when `len` is over `max`.
@@ -60,6 +61,12 @@ impl ClientMsg {
             ClientMsg::MediaAnswer { sdp } => cap(sdp.len(), MAX_SDP_BYTES, FieldTooLong),
             ClientMsg::IceCandidate { candidate } => {
                 cap(candidate.len(), MAX_CANDIDATE_BYTES, FieldTooLong)
+            }
+            ClientMsg::MediaView { views } => {
+                cap(views.len(), MAX_TRACK_VIEWS, FieldTooLong)?;
+                views
+                    .iter()
+                    .try_for_each(|v| cap(v.mid.len(), MAX_MID_BYTES, FieldTooLong))
             }
             ClientMsg::Chat { text } => cap(text.len(), MAX_CHAT_BYTES, ChatTooLong),
             ClientMsg::AnswerPoll { choices, .. } => {
@@ -118,7 +125,7 @@ impl ClientMsg {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{MediaKind, SendTrack, MAX_CHAT_CHARS};
+    use crate::{MediaKind, SendTrack, TrackView, MAX_CHAT_CHARS};
 
     #[test]
     fn each_over_long_field_has_its_error() {
@@ -205,6 +212,29 @@ mod tests {
             (
                 ClientMsg::IceCandidate {
                     candidate: long(MAX_CANDIDATE_BYTES),
+                },
+                ErrorCode::FieldTooLong,
+            ),
+            (
+                ClientMsg::MediaView {
+                    views: vec![
+                        TrackView {
+                            mid: "1".into(),
+                            width: 640,
+                            height: 360,
+                        };
+                        MAX_TRACK_VIEWS + 1
+                    ],
+                },
+                ErrorCode::FieldTooLong,
+            ),
+            (
+                ClientMsg::MediaView {
+                    views: vec![TrackView {
+                        mid: long(MAX_MID_BYTES),
+                        width: 640,
+                        height: 360,
+                    }],
                 },
                 ErrorCode::FieldTooLong,
             ),

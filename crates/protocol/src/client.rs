@@ -21,6 +21,14 @@ pub struct SendTrack {
     pub kind: MediaKind,
 }
 
+/// How large one received video is shown, in device pixels: `0×0` when it is not on screen.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TrackView {
+    pub mid: String,
+    pub width: u16,
+    pub height: u16,
+}
+
 /// Everything a client may send. The first message on a socket must be [`ClientMsg::Hello`];
 /// every later one is an intent the server may refuse with an error.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -73,6 +81,11 @@ pub enum ClientMsg {
     /// A trickled ICE candidate (`candidate:…` line as the browser gives it).
     IceCandidate {
         candidate: String,
+    },
+    /// The size each received video is shown at, so the SFU forwards the simulcast layer that
+    /// fits it (within the bandwidth the connection has). Sent when a tile changes size.
+    MediaView {
+        views: Vec<TrackView>,
     },
 
     // Around the stage, for everyone.
@@ -152,7 +165,7 @@ pub enum ClientMsg {
 }
 
 /// Every `type` a client may send: the names [`ClientMsg::kind`] gives.
-pub const CLIENT_MESSAGE_TYPES: [&str; 34] = [
+pub const CLIENT_MESSAGE_TYPES: [&str; 35] = [
     "hello",
     "ping",
     "sync",
@@ -165,6 +178,7 @@ pub const CLIENT_MESSAGE_TYPES: [&str; 34] = [
     "media_offer",
     "media_answer",
     "ice_candidate",
+    "media_view",
     "raise_hand",
     "lower_hand",
     "chat",
@@ -205,6 +219,7 @@ impl ClientMsg {
             ClientMsg::MediaOffer { .. } => "media_offer",
             ClientMsg::MediaAnswer { .. } => "media_answer",
             ClientMsg::IceCandidate { .. } => "ice_candidate",
+            ClientMsg::MediaView { .. } => "media_view",
             ClientMsg::RaiseHand => "raise_hand",
             ClientMsg::LowerHand => "lower_hand",
             ClientMsg::Chat { .. } => "chat",

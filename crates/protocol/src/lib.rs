@@ -15,7 +15,7 @@ mod server;
 mod types;
 
 pub use claims::{Claims, InviteClaims, INVITE_AUDIENCE, TOKEN_AUDIENCE};
-pub use client::{Auth, ClientMsg, SendTrack, CLIENT_MESSAGE_TYPES};
+pub use client::{Auth, ClientMsg, SendTrack, TrackView, CLIENT_MESSAGE_TYPES};
 pub use error::ErrorCode;
 pub use features::Features;
 pub use limits::*;

@@ -47,6 +47,8 @@ pub const MAX_CANDIDATE_BYTES: usize = 1024;
 /// Most sending tracks a media offer may describe, and the longest `mid` among them.
 pub const MAX_SEND_TRACKS: usize = 8;
 pub const MAX_MID_BYTES: usize = 32;
+/// Most received videos a `media_view` may describe.
+pub const MAX_TRACK_VIEWS: usize = 64;
 /// Longest chat text read, before it is trimmed and counted in characters
 /// ([`MAX_CHAT_CHARS`]); `chat_too_long` beyond.
 pub const MAX_CHAT_BYTES: usize = 8 * MAX_CHAT_CHARS;

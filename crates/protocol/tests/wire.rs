@@ -136,6 +136,17 @@ fn media_signalling_has_the_documented_shape() {
         .unwrap(),
         json!({"type": "media_offer", "sdp": "v=0"})
     );
+    assert_eq!(
+        serde_json::to_value(ClientMsg::MediaView {
+            views: vec![TrackView {
+                mid: "2".into(),
+                width: 640,
+                height: 360
+            }]
+        })
+        .unwrap(),
+        json!({"type": "media_view", "views": [{"mid": "2", "width": 640, "height": 360}]})
+    );
     for msg in [
         ClientMsg::MediaAnswer { sdp: "v=0".into() },
         ClientMsg::IceCandidate {

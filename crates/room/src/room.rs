@@ -121,7 +121,8 @@ impl Room {
             // forwarded (see `Output::Media`).
             ClientMsg::MediaOffer { .. }
             | ClientMsg::MediaAnswer { .. }
-            | ClientMsg::IceCandidate { .. } => Ok(()),
+            | ClientMsg::IceCandidate { .. }
+            | ClientMsg::MediaView { .. } => Ok(()),
             ClientMsg::RaiseHand => self.raise_hand(id),
             ClientMsg::LowerHand => self.lower_hand(id, false),
             ClientMsg::Chat { text } => self.chat(now, id, &text),

@@ -7,7 +7,9 @@
 mod common;
 
 use common::strategies::mode;
-use podium_protocol::{Auth, ClientMsg, MediaKind, Reaction, Role, SendTrack, MAX_CHAT_CHARS};
+use podium_protocol::{
+    Auth, ClientMsg, MediaKind, Reaction, Role, SendTrack, TrackView, MAX_CHAT_CHARS,
+};
 use podium_room::{Entrant, Input, NewInviteLink, Room, RoomConfig};
 use proptest::prelude::*;
 
@@ -88,6 +90,15 @@ pub fn client_msg() -> impl Strategy<Value = ClientMsg> {
             .prop_map(|(sdp, tracks)| ClientMsg::MediaOffer { sdp, tracks }),
         text().prop_map(|sdp| ClientMsg::MediaAnswer { sdp }),
         text().prop_map(|candidate| ClientMsg::IceCandidate { candidate }),
+        proptest::collection::vec(
+            (text(), any::<u16>(), any::<u16>()).prop_map(|(mid, width, height)| TrackView {
+                mid,
+                width,
+                height
+            }),
+            0..4
+        )
+        .prop_map(|views| ClientMsg::MediaView { views }),
         Just(ClientMsg::RaiseHand),
         Just(ClientMsg::LowerHand),
         text().prop_map(|text| ClientMsg::Chat { text }),

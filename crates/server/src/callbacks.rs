@@ -10,11 +10,12 @@ use std::sync::Arc;
 
 use podium_protocol::{ClientMsg, Event, Millis, ParticipantId, PollId};
 use podium_room::{ConnId, Input, Output, Room, RoomConfig};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::auth::Auth;
 use crate::callbacks_send::Reporter;
 use crate::session::random_id;
+use crate::store::Store;
 
 /// A room's attendance and where it goes: present only when the room has a callback URL.
 pub struct Watch {
@@ -24,11 +25,16 @@ pub struct Watch {
 
 impl Watch {
     /// Start reporting `room`'s attendance if its config names a callback.
-    pub fn start(room: &str, config: &RoomConfig, auth: Arc<Auth>) -> Option<Watch> {
+    pub fn start(
+        room: &str,
+        config: &RoomConfig,
+        auth: Arc<Auth>,
+        store: Arc<dyn Store>,
+    ) -> Option<Watch> {
         let url = config.callback.clone()?;
         Some(Watch {
             attendance: Attendance::new(random_id()),
-            reporter: Reporter::spawn(url, room.to_string(), auth),
+            reporter: Reporter::spawn(url, room.to_string(), auth, store),
         })
     }
 
@@ -45,10 +51,17 @@ impl Watch {
             self.reporter.report(report);
         }
     }
+
+    /// The server is stopping: close, and resolve once every report is kept in the store (it
+    /// is sent when the server next starts, if not before).
+    pub async fn finish(mut self, now: Millis) {
+        self.close(now);
+        self.reporter.finish().await;
+    }
 }
 
 /// One thing the Moodle site hears about one of its users.
-#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Report {
     /// Unique per report, so that a report delivered twice (a retry after a lost answer) is
     /// recorded once.
@@ -61,7 +74,7 @@ pub struct Report {
     pub what: What,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum What {
     /// The user entered the room (or came back after their connection dropped).

@@ -7,7 +7,9 @@
 //! everyone's place is held for them to come back. Every live input that changed the room is
 //! appended to the log *before* its outputs are published: nobody hears of a change that is not
 //! on disk. Every so many inputs the room is saved whole and the log before it dropped, so a
-//! restart replays a short tail. See `docs/storage.md`.
+//! restart replays a short tail. When the server stops it asks every room to save itself whole
+//! ([`ToRoom::ShutDown`]), so the next start opens it without replaying a long log. See
+//! `docs/storage.md`.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -21,6 +23,8 @@ use podium_protocol::{
 use podium_room::rules::Forwarding;
 use podium_room::{ConnId, Entrant, Input, NewInviteLink, Output, Room};
 use tokio::sync::mpsc::{self, error::TrySendError};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use crate::auth::Auth;
@@ -65,6 +69,11 @@ pub enum ToRoom {
     Disconnect {
         conn: ConnId,
     },
+    /// The server is stopping: save the room whole, keep its attendance reports, stop, and
+    /// answer on `done` (see [`crate::shutdown::save_rooms`]).
+    ShutDown {
+        done: oneshot::Sender<()>,
+    },
 }
 
 /// What a room sends a session.
@@ -104,6 +113,8 @@ pub struct RoomActor {
     next_input: u64,
     /// Inputs logged since the room was last saved whole (see `Store::save_room`).
     unsaved: u64,
+    /// The latest save, written off the actor, while it may still be under way.
+    saving: Option<JoinHandle<()>>,
     /// The store failed: the room in memory may be ahead of the log, so the actor stops.
     failed: bool,
     /// The participant count last added to the metrics.
@@ -150,6 +161,7 @@ impl RoomActor {
             store,
             next_input: 1,
             unsaved: 0,
+            saving: None,
             failed: false,
             counted: 0,
             pages: Vec::new(),
@@ -208,7 +220,7 @@ impl RoomActor {
         let last = self.next_input.saturating_sub(1);
         let saved = self.room.save();
         let (store, id) = (self.store.clone(), self.id.clone());
-        tokio::task::spawn_blocking(move || {
+        self.saving = Some(tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
             let result = store.save_room(&id, last, &saved);
             let elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
@@ -216,7 +228,16 @@ impl RoomActor {
                 Ok(()) => tracing::debug!(room = %id, upto = last, elapsed_us, "room saved"),
                 Err(e) => tracing::warn!(room = %id, error = %e, "could not save the room"),
             }
-        });
+        }));
+    }
+
+    /// The server is stopping: save the room whole now (unless the last save covers it) and
+    /// wait until it is written.
+    async fn save_before_stopping(&mut self) {
+        self.save_room();
+        if let Some(saving) = self.saving.take() {
+            let _ = saving.await;
+        }
     }
 
     /// The store failed while the room was open: the room in memory may hold a change the log
@@ -268,8 +289,14 @@ impl RoomActor {
             self.publish(directive);
         }
         self.count_participants();
-        self.attendance = Watch::start(&self.id, self.room.config(), self.auth.clone());
+        self.attendance = Watch::start(
+            &self.id,
+            self.room.config(),
+            self.auth.clone(),
+            self.store.clone(),
+        );
         let mut idle_since: Option<Instant> = None;
+        let mut stopping = None;
         loop {
             if self.failed {
                 self.abandon(&mut rx);
@@ -287,6 +314,10 @@ impl RoomActor {
             let retire_at = idle_since.map(|t| t + self.rooms.idle_delay());
             tokio::select! {
                 msg = rx.recv() => match msg {
+                    Some(ToRoom::ShutDown { done }) => {
+                        stopping = Some(done);
+                        break;
+                    }
                     Some(msg) => self.on_message(msg),
                     None => break,
                 },
@@ -299,12 +330,22 @@ impl RoomActor {
                 }
             }
         }
+        if stopping.is_some() {
+            self.save_before_stopping().await;
+        }
         self.failed = true;
         self.count_participants();
-        if let Some(watch) = &mut self.attendance {
-            watch.close(now_ms());
+        if let Some(mut watch) = self.attendance.take() {
+            if stopping.is_some() {
+                watch.finish(now_ms()).await;
+            } else {
+                watch.close(now_ms());
+            }
         }
         tracing::info!(room = %self.id, "room closed");
+        if let Some(done) = stopping {
+            let _ = done.send(());
+        }
     }
 
     fn on_message(&mut self, msg: ToRoom) {
@@ -345,7 +386,8 @@ impl RoomActor {
                     match msg {
                         ClientMsg::MediaOffer { .. }
                         | ClientMsg::MediaAnswer { .. }
-                        | ClientMsg::IceCandidate { .. } => self.signal_media(conn, msg),
+                        | ClientMsg::IceCandidate { .. }
+                        | ClientMsg::MediaView { .. } => self.signal_media(conn, msg),
                         msg => self.apply(Input::Command { conn, msg }),
                     }
                 }
@@ -366,6 +408,10 @@ impl RoomActor {
                     tracing::debug!(room = %self.id, conn, "disconnected");
                     self.apply(Input::Disconnect { conn });
                 }
+            }
+            // `run` takes it before it gets here.
+            ToRoom::ShutDown { done } => {
+                let _ = done.send(());
             }
         }
     }
@@ -568,6 +614,7 @@ impl RoomActor {
             },
             ClientMsg::MediaAnswer { sdp } => ToMedia::Answer { conn, sdp },
             ClientMsg::IceCandidate { candidate } => ToMedia::Candidate { conn, candidate },
+            ClientMsg::MediaView { views } => ToMedia::View { conn, views },
             _ => return,
         };
         if self.rooms.media().is_none() {
@@ -737,6 +784,7 @@ fn msg_kind(msg: &ToMedia) -> &'static str {
         ToMedia::Offer { .. } => "media_offer",
         ToMedia::Answer { .. } => "media_answer",
         ToMedia::Candidate { .. } => "ice_candidate",
+        ToMedia::View { .. } => "media_view",
         ToMedia::Forward { .. } | ToMedia::Close { .. } => "",
     }
 }

@@ -87,6 +87,15 @@ impl Rooms {
         lock(&self.registry).rooms.len()
     }
 
+    /// Each open room's id and mailbox (to tell them all the server is stopping).
+    pub fn mailboxes(&self) -> Vec<(String, mpsc::Sender<ToRoom>)> {
+        lock(&self.registry)
+            .rooms
+            .iter()
+            .map(|(id, e)| (id.clone(), e.mailbox.clone()))
+            .collect()
+    }
+
     /// Deliver a connect to `room`, starting its actor with `config` if it is not running.
     /// Returns the room's mailbox for the connection's later messages.
     pub fn connect(

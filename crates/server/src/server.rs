@@ -16,6 +16,8 @@ use crate::state::AppState;
 
 /// How long sessions get to say goodbye on shutdown.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+/// How long the open rooms get to be saved on shutdown, after the sessions closed.
+pub const SAVE_GRACE: Duration = Duration::from_secs(5);
 
 /// A bound server, not yet serving.
 pub struct Server {
@@ -33,6 +35,8 @@ impl Server {
             handle,
             turn: state.config.turn.clone(),
         });
+        // Attendance reports the last run could not deliver.
+        crate::callbacks_send::resend_kept(&state.store, &state.auth);
         Ok(Server { listener, state })
     }
 
@@ -44,7 +48,8 @@ impl Server {
         self.state.clone()
     }
 
-    /// Serve until `stop` resolves; then every session is told `server_shutdown`.
+    /// Serve until `stop` resolves; then every session is told `server_shutdown` and every open
+    /// room is saved whole.
     pub async fn serve(
         self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
@@ -58,6 +63,7 @@ impl Server {
             stop.await;
             tracing::info!(sessions = state.shutdown.live_sessions(), "shutting down");
             state.shutdown.trigger(SHUTDOWN_GRACE).await;
+            shutdown::save_rooms(&state.rooms, SAVE_GRACE).await;
             notify.notify_one();
         };
         // The peer's address reaches the handlers, for the per-IP hello cap.

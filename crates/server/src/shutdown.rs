@@ -1,11 +1,16 @@
 //! Graceful shutdown: every session watches one signal and, when it fires, tells its client
-//! `closing` with reason `server_shutdown` before the process exits.
+//! `closing` with reason `server_shutdown`; then every open room is saved whole (and its
+//! attendance reports kept) before the process exits, so the next start opens each room from
+//! its saved copy instead of replaying a long log.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
+
+use crate::room_actor::ToRoom;
+use crate::rooms::Rooms;
 
 /// The shutdown signal and a count of live sessions, so the server can wait for them to say goodbye.
 #[derive(Clone, Debug)]
@@ -64,6 +69,29 @@ impl Default for Shutdown {
     fn default() -> Self {
         Shutdown::new()
     }
+}
+
+/// Ask every open room to save itself whole and stop, and wait (at most `within`) until each
+/// has. Comes after the sessions closed, so their disconnects are in the rooms before the save.
+pub async fn save_rooms(rooms: &Rooms, within: Duration) {
+    let deadline = tokio::time::Instant::now() + within;
+    let mut saving = Vec::new();
+    for (room, mailbox) in rooms.mailboxes() {
+        let (done, saved) = oneshot::channel();
+        match tokio::time::timeout_at(deadline, mailbox.send(ToRoom::ShutDown { done })).await {
+            Ok(Ok(())) => saving.push((room, saved)),
+            // The room had stopped already: nothing to save.
+            Ok(Err(_)) => {}
+            Err(_) => tracing::warn!(room, "the room was too busy to be saved before exiting"),
+        }
+    }
+    let count = saving.len();
+    for (room, saved) in saving {
+        if tokio::time::timeout_at(deadline, saved).await.is_err() {
+            tracing::warn!(room, "the room was not saved before exiting");
+        }
+    }
+    tracing::info!(rooms = count, "rooms saved");
 }
 
 /// Resolves on ctrl-c or SIGTERM.

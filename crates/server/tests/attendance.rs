@@ -1,10 +1,12 @@
 //! Attendance callbacks (docs/attendance.md) from the real server binary to a small HTTP
 //! receiver on loopback that stands in for the Moodle site: signed calls, every report kind,
-//! and a refused call tried again with the same reports.
+//! a refused call tried again with the same reports, and reports kept in the store through a
+//! kill -9 and sent by the next start (SQLite and PostgreSQL).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,6 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use base64::Engine as _;
+use common::postgres::Postgres;
 use common::*;
 use hmac::{Hmac, Mac};
 use podium_protocol::{ClientMsg, Event, Role, StageMode};
@@ -30,11 +33,12 @@ struct Call {
 }
 
 /// The stand-in for the Moodle site's endpoint: it records each call and answers the first
-/// `refuse_first` calls with 503.
+/// `refuse_first` calls, and every call while it is `down`, with 503.
 #[derive(Clone, Default)]
 struct Receiver {
     calls: Arc<Mutex<Vec<Call>>>,
     refuse_first: usize,
+    down: Arc<AtomicBool>,
 }
 
 async fn receive(State(rx): State<Receiver>, headers: HeaderMap, body: Bytes) -> StatusCode {
@@ -46,7 +50,7 @@ async fn receive(State(rx): State<Receiver>, headers: HeaderMap, body: Bytes) ->
             .to_string()
     };
     let mut calls = rx.calls.lock().unwrap();
-    let status = if calls.len() < rx.refuse_first {
+    let status = if calls.len() < rx.refuse_first || rx.down.load(Ordering::SeqCst) {
         StatusCode::SERVICE_UNAVAILABLE
     } else {
         StatusCode::OK
@@ -288,4 +292,155 @@ fn the_shared_callback_vector_is_signed_and_shaped_as_the_server_does() {
     .unwrap();
     let body: Value = serde_json::from_str(v["body"].as_str().unwrap()).unwrap();
     assert_eq!(body["reports"], ours);
+}
+
+/// Where a restarted server finds what the killed one kept.
+enum Db {
+    Sqlite(tempfile::TempDir),
+    Postgres(Postgres),
+}
+
+impl Db {
+    fn start(&self) -> Server {
+        let url;
+        let args = match self {
+            Db::Sqlite(dir) => ["--data", dir.path().to_str().unwrap()],
+            Db::Postgres(pg) => {
+                url = pg.url("postgres");
+                ["--database", url.as_str()]
+            }
+        };
+        Server::start_with(StageMode::Open, "serve", &args)
+    }
+
+    /// The reports kept in the store, as the site would receive them, oldest first.
+    fn kept(&self) -> Vec<Value> {
+        const KEPT: &str = "SELECT report FROM attendance_reports ORDER BY seq";
+        let texts: Vec<String> = match self {
+            Db::Sqlite(dir) => {
+                let db = rusqlite::Connection::open(dir.path().join("podium.db")).unwrap();
+                let mut stmt = db.prepare(KEPT).unwrap();
+                let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+                rows.map(Result::unwrap).collect()
+            }
+            Db::Postgres(pg) => pg.with_client("postgres", |c| {
+                c.query(KEPT, &[])
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect()
+            }),
+        };
+        texts
+            .iter()
+            .map(|t| serde_json::from_str(t).unwrap())
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn reports_the_site_did_not_take_outlive_a_kill_9() {
+    reports_outlive_a_kill_9(Db::Sqlite(tempfile::tempdir().unwrap())).await;
+}
+
+#[tokio::test]
+async fn reports_the_site_did_not_take_outlive_a_kill_9_with_postgresql() {
+    reports_outlive_a_kill_9(Db::Postgres(Postgres::start())).await;
+}
+
+async fn reports_outlive_a_kill_9(db: Db) {
+    // The site is down: every call is answered 503 and the reports wait.
+    let rx = Receiver::default();
+    rx.down.store(true, Ordering::SeqCst);
+    let url = start_receiver(rx.clone()).await;
+    let mut server = db.start();
+
+    let mut claims = server.claims(Role::Moderator, "Teacher");
+    claims.callback = Some(url.clone());
+    let teacher_id = claims.sub.clone();
+    let mut teacher = Client::enter(&server, claims).await;
+    let mut claims = server.claims(Role::Attendee, "Student");
+    claims.callback = Some(url);
+    let student_id = claims.sub.clone();
+    let mut student = Client::enter(&server, claims).await;
+    teacher
+        .send(ClientMsg::CreatePoll {
+            question: "Ready?".into(),
+            options: vec!["Yes".into(), "No".into()],
+            multiple: false,
+            correct: None,
+        })
+        .await;
+    let poll = match student
+        .event("a poll", |e| matches!(e, Event::Poll { .. }))
+        .await
+    {
+        Event::Poll { poll } => poll.id,
+        _ => unreachable!(),
+    };
+    student
+        .send(ClientMsg::AnswerPoll {
+            poll,
+            choices: vec![1],
+        })
+        .await;
+    student
+        .event("my answer", |e| matches!(e, Event::Answered { .. }))
+        .await;
+    student.leave().await;
+
+    // Tried and refused, and kept: the two joins, the answer and the leave.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let kept = loop {
+        let kept = db.kept();
+        let refused = rx.calls.lock().unwrap().iter().any(|c| c.answered == 503);
+        if kept.len() == 4 && refused {
+            break kept;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "expected four kept reports after a refused call: {kept:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    server.kill();
+    drop(teacher);
+
+    // The site is back, and so is the server, on the same database: it sends what it kept.
+    rx.down.store(false, Ordering::SeqCst);
+    let _server = db.start();
+    let reports = wait_for(&rx, "the kept reports", |r| r.len() >= kept.len()).await;
+    // Nothing more comes: each report arrives once, as it was made before the kill.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let reports_now = delivered(&rx);
+    assert_eq!(reports_now, reports, "a report came twice");
+    assert_eq!(reports, kept, "the reports as they were made, oldest first");
+    assert!(find(&reports, &teacher_id, "join").is_some());
+    assert!(find(&reports, &student_id, "join").is_some());
+    assert!(find(&reports, &student_id, "leave").is_some());
+    let answer = find(&reports, &student_id, "poll_answer").expect("the poll answer");
+    assert_eq!(answer["choices"], serde_json::json!([1]));
+    // The ids the refused calls carried are the ids delivered: the site records each once.
+    let calls = rx.calls.lock().unwrap().clone();
+    for call in calls.iter().filter(|c| c.answered == 503) {
+        let body: Value = serde_json::from_slice(&call.body).unwrap();
+        for refused in body["reports"].as_array().unwrap() {
+            assert!(
+                reports.contains(refused),
+                "{refused} was not sent again as it was"
+            );
+        }
+    }
+    for call in &calls {
+        assert_eq!(
+            call.signature,
+            expected_signature(&call.timestamp, &call.body)
+        );
+    }
+    // Delivered reports are forgotten.
+    assert!(
+        db.kept().is_empty(),
+        "the store still keeps {:#?}",
+        db.kept()
+    );
 }

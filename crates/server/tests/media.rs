@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::media::{run_for, settle, MediaPeer, Sending, HIGH_BYTES, LOW_BYTES, SCREEN_BYTES};
 use common::*;
 use podium_protocol::{
-    Auth, ClientMsg, MediaKind, Notice, ParticipantId, Role, StageMode, PROTOCOL_VERSION,
+    Auth, ClientMsg, MediaKind, Notice, ParticipantId, Role, StageMode, TrackView, PROTOCOL_VERSION,
 };
 
 /// Long enough for ICE, DTLS and a first burst of media on loopback.
@@ -241,6 +241,57 @@ async fn simulcast_gives_desktops_the_high_layer_and_phones_the_low_one() {
     // One layer each: as many frames as Pat sends of one layer, not of both.
     let sent_per_layer = pat_peer.frames_sent() / 2;
     assert!(frames(&vera_peer, p, MediaKind::Video) <= sent_per_layer);
+}
+
+#[tokio::test]
+async fn a_video_shown_small_gets_the_low_layer_and_the_high_one_once_shown_large() {
+    let server = Server::start_in(StageMode::Open);
+    let mut pat = server.enter(Role::Presenter, "Pat").await;
+    let mut vera = server.enter(Role::Attendee, "Vera").await;
+    let p = pat.id();
+    on_stage_with_media(&mut pat, true, true).await;
+    let pat_peer = MediaPeer::new().await;
+    let vera_peer = MediaPeer::new().await;
+    pat.connect_media(&pat_peer, true, true).await;
+    vera.connect_media(&vera_peer, false, false).await;
+    pat_peer.set_sending(everything());
+    let mut parties = [(&mut pat, &pat_peer), (&mut vera, &vera_peer)];
+    settle(&mut parties, "high layer arriving", SETTLE, || {
+        vera_peer.received(p, MediaKind::Video).last_size == HIGH_BYTES
+    })
+    .await;
+
+    let mid = vera_peer
+        .mid_of(p, MediaKind::Video)
+        .expect("Pat's video listed");
+    let view = |width, height| ClientMsg::MediaView {
+        views: vec![TrackView {
+            mid: mid.clone(),
+            width,
+            height,
+        }],
+    };
+    // A thumbnail: the low layer fills it.
+    parties[1].0.send(view(320, 180)).await;
+    settle(&mut parties, "low layer for a thumbnail", SETTLE, || {
+        vera_peer.received(p, MediaKind::Video).last_size == LOW_BYTES
+    })
+    .await;
+    run_for(&mut parties, IN_FLIGHT).await;
+    let before = frames(&vera_peer, p, MediaKind::Video);
+    run_for(&mut parties, WATCH).await;
+    assert!(
+        frames(&vera_peer, p, MediaKind::Video) > before,
+        "video goes on"
+    );
+    assert_eq!(vera_peer.received(p, MediaKind::Video).last_size, LOW_BYTES);
+
+    // Full screen: back to the high layer.
+    parties[1].0.send(view(1920, 1080)).await;
+    settle(&mut parties, "high layer for full screen", SETTLE, || {
+        vera_peer.received(p, MediaKind::Video).last_size == HIGH_BYTES
+    })
+    .await;
 }
 
 #[tokio::test]

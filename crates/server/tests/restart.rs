@@ -2,6 +2,7 @@
 //! same database; everyone who comes back with their resume credential is where they were, and
 //! nothing of the room is lost. Each story runs on SQLite and on PostgreSQL, with the room's
 //! whole log replayed and with the room saved every few inputs (a saved room and a short tail).
+//! A clean stop (SIGTERM) saves every open room whole on the way out, so its log is cut there.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -67,19 +68,28 @@ impl Db {
 
     /// How many inputs the room's stored log holds, and after which one it was last saved.
     fn stored_log(&self) -> (i64, Option<i64>) {
+        let (rows, saved, _) = self.stored_log_ends();
+        (rows, saved)
+    }
+
+    /// As [`Db::stored_log`], with the number of the last input in the log.
+    fn stored_log_ends(&self) -> (i64, Option<i64>, Option<i64>) {
         const ROWS: &str = "SELECT count(*) FROM room_inputs";
         const SAVED: &str = "SELECT max(n) FROM room_snapshots";
+        const LAST: &str = "SELECT max(n) FROM room_inputs";
         match &self.backend {
             Backend::Sqlite(dir) => {
                 let db = rusqlite::Connection::open(dir.path().join("podium.db")).unwrap();
                 let rows = db.query_row(ROWS, [], |r| r.get(0)).unwrap();
                 let saved = db.query_row(SAVED, [], |r| r.get(0)).unwrap();
-                (rows, saved)
+                let last = db.query_row(LAST, [], |r| r.get(0)).unwrap();
+                (rows, saved, last)
             }
             Backend::Postgres(pg) => pg.with_client("postgres", |c| {
                 let rows = c.query_one(ROWS, &[]).unwrap().get(0);
                 let saved = c.query_one(SAVED, &[]).unwrap().get(0);
-                (rows, saved)
+                let last = c.query_one(LAST, &[]).unwrap().get(0);
+                (rows, saved, last)
             }),
         }
     }
@@ -462,20 +472,43 @@ async fn the_database_outlives_a_clean_shutdown_too() {
 
 #[tokio::test]
 async fn the_postgresql_database_outlives_a_clean_shutdown_too() {
-    outlives_a_clean_shutdown(&Db::postgres(2)).await;
+    outlives_a_clean_shutdown(&Db::postgres(Db::WHOLE_LOG)).await;
 }
 
+/// With rooms never saved while running, only the stop can have saved the room: the log is
+/// then cut up to its last input, and the next start opens the room from the save.
 async fn outlives_a_clean_shutdown(db: &Db) {
     let mut server = db.start();
     let mut mona = server.enter(Role::Moderator, "Mona").await;
     let mut alex = server.enter(Role::Attendee, "Alex").await;
     chat_sent(&mut mona, &mut alex, "see you next week").await;
+    let (_, saved, last) = db.stored_log_ends();
+    assert_eq!(saved, None, "not saved while running");
+    let last = last.expect("a logged input");
+    let alex_id = alex.id();
     server.terminate();
     assert!(server.wait_exit(Duration::from_secs(10)).is_some());
 
-    let server = db.start();
+    // Saved whole at the stop, after the disconnects the stop made: nothing left to replay.
+    let (rows, saved) = db.stored_log();
+    assert_eq!(rows, 0, "the log is cut at the save");
+    assert!(
+        saved.is_some_and(|n| n >= last + 2),
+        "saved after input {saved:?}, past the two disconnects after input {last}"
+    );
+
+    let mut server = db.start();
     let mut alex = Client::resume(&server, alex.resume.as_deref().unwrap()).await;
     let s = alex.sync().await;
     assert_eq!(s.chat.len(), 1);
     assert_eq!(s.chat[0].text, "see you next week");
+    assert_eq!(s.you.participant, alex_id, "Alex is who he was");
+
+    // The reopened room logged its restart after the save; a second stop saves past it too.
+    alex.leave().await;
+    server.terminate();
+    assert!(server.wait_exit(Duration::from_secs(10)).is_some());
+    let (rows, again) = db.stored_log();
+    assert_eq!(rows, 0, "the log is cut at the second save");
+    assert!(again > saved, "saved again: {again:?} after {saved:?}");
 }

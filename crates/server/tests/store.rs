@@ -75,7 +75,7 @@ fn postgresql_refuses_a_newer_schema_and_a_bad_url() {
     let pg = Postgres::start();
     let url = pg.create_database("newer");
     let store = PostgresStore::open(&url).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 3);
     assert!(
         !store.location().contains("password"),
         "{}",
@@ -85,7 +85,7 @@ fn postgresql_refuses_a_newer_schema_and_a_bad_url() {
     // Opening again runs nothing twice.
     assert_eq!(
         PostgresStore::open(&url).unwrap().schema_version().unwrap(),
-        2
+        3
     );
     pg.with_client("newer", |c| {
         c.batch_execute("UPDATE podium_schema SET version = 99")

@@ -320,6 +320,15 @@ impl MediaPeer {
         inner.received.values().map(|r| r.packets).sum::<u64>() + inner.counted
     }
 
+    /// The m-line the server says carries this participant's media of this kind.
+    pub fn mid_of(&self, from: ParticipantId, kind: MediaKind) -> Option<String> {
+        lock(&self.inner)
+            .tracks
+            .iter()
+            .find(|(_, who)| **who == (from, kind))
+            .map(|(mid, _)| mid.to_string())
+    }
+
     /// Whose tracks the server says it sends us.
     pub fn listed(&self) -> Vec<(ParticipantId, MediaKind)> {
         let mut v: Vec<_> = lock(&self.inner).tracks.values().copied().collect();

@@ -223,6 +223,12 @@ pub fn ensure_coturn() -> Result {
     ensure_apt(&["coturn"])
 }
 
+/// Janus, from Debian: the bench measures its video room beside our SFU (started by the bench
+/// with its own configuration, never as a system service).
+pub fn ensure_janus() -> Result {
+    ensure_apt(&["janus"])
+}
+
 /// PHP's command line and PHPUnit, from Debian.
 pub fn ensure_php() -> Result {
     ensure_apt(&["php-cli", "phpunit"])

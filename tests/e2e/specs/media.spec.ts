@@ -2,7 +2,7 @@
 // context with Chromium's fake camera and microphone.
 import { expect, Page, test } from '@playwright/test';
 import { controlSockets, dropConnection, enter, openTab, restoreConnection, roomId, screenshot, section, toolbar } from '../helpers';
-import { deviceRequests, expectGrowing, expectLiveVideo, expectStill, flow, layersSent, participantOf, recordPeers } from '../media';
+import { deviceRequests, expectGrowing, expectLiveVideo, expectStill, flow, layersSent, layerWidths, participantOf, recordPeers } from '../media';
 import { startServer, startTurn } from '../servers';
 
 // Four browsers encoding and decoding video each: one of these at a time (in order, on one
@@ -49,6 +49,63 @@ test('people on stage are seen and heard by every viewer, who send nothing', asy
   // The camera goes out as simulcast: three layers offered, the SFU picks one per viewer.
   await expect.poll(async () => Object.keys(await layersSent(mona)).sort()).toEqual(['h', 'l', 'm']);
   await screenshot(viewers[0], 'stage-live-video');
+});
+
+test('a viewer gets the simulcast layer that fits the size the video is shown at', async ({ browser }, info) => {
+  const room = roomId(info);
+  const beforeGoto = (p: Page) => p.addInitScript(recordPeers);
+  const mona = await enter(browser, { room, role: 'moderator', name: 'Mona Teacher', stayOnDevices: true, beforeGoto });
+  await mona.getByRole('button', { name: 'Join stage' }).click();
+  const vera = await enter(browser, { room, role: 'attendee', name: 'Vera Viewer', beforeGoto });
+  const id = await participantOf(vera, 'Mona Teacher');
+  await expectGrowing(vera, 'frames', `${id}/video`);
+  await expect.poll(async () => Object.keys(await layerWidths(mona)).length).toBeGreaterThan(1);
+  const full = Math.max(...Object.values(await layerWidths(mona)));
+  const received = async () => (await flow(vera)).widths[`${id}/video`] ?? 0;
+
+  // A large window: the tile is wider than the smaller layers, so the best one comes.
+  await vera.setViewportSize({ width: 1600, height: 1000 });
+  await expect.poll(received, { timeout: 30_000 }).toBe(full);
+  // A small window: a smaller layer fills the tile, and nothing more is sent for it.
+  await vera.setViewportSize({ width: 360, height: 700 });
+  await expect.poll(received, { timeout: 30_000 }).toBeLessThan(full);
+  await expectGrowing(vera, 'frames', `${id}/video`);
+  // Large again: back to the best layer.
+  await vera.setViewportSize({ width: 1600, height: 1000 });
+  await expect.poll(received, { timeout: 30_000 }).toBe(full);
+});
+
+test('a phone not yet touched is asked to turn on the sound, and one tap does', async ({ browser }, info) => {
+  const room = roomId(info);
+  const mona = await enter(browser, { room, role: 'moderator', name: 'Mona Teacher', stayOnDevices: true });
+  await mona.getByRole('button', { name: 'Join stage' }).click();
+  // A phone's autoplay rule (iOS Safari's, Chrome on Android's): no sound before the person has
+  // touched the page. Headless Chromium lets everything play (and counts the test's own
+  // navigation as a touch), so the page gets the rule here: play() is refused until a real
+  // touch, click or key event reaches the page.
+  const phoneRule = () => {
+    let touched = false;
+    for (const type of ['touchend', 'click', 'keydown']) {
+      window.addEventListener(type, (e) => { if (e.isTrusted) touched = true; }, { capture: true });
+    }
+    const play = HTMLMediaElement.prototype.play;
+    HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+      if (!touched) return Promise.reject(new DOMException('play() needs a tap first', 'NotAllowedError'));
+      return play.call(this);
+    };
+  };
+  const phone = await enter(browser, {
+    room, role: 'attendee', name: 'Pia Phone', mobile: true,
+    beforeGoto: async (p) => { await p.addInitScript(recordPeers); await p.addInitScript(phoneRule); },
+  });
+  const id = await participantOf(phone, 'Mona Teacher');
+  await expectGrowing(phone, 'inbound', `${id}/audio`);
+  const prompt = phone.getByRole('button', { name: 'Turn on sound' });
+  await expect(prompt).toBeVisible();
+  await expect(phone.getByText("Your browser is keeping the session's sound off until you allow it.")).toBeVisible();
+  await screenshot(phone, 'sound-blocked-phone');
+  await prompt.tap();
+  await expect(prompt).toHaveCount(0);
 });
 
 test('a mute stops that voice, a shared screen shows large, and removal from stage stops that video', async ({ browser }, info) => {

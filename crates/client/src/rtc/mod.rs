@@ -8,11 +8,13 @@
 //! - [`publish`]: the camera, microphone and screen sent while on stage.
 //! - [`receive`]: whose media each incoming track carries.
 //! - [`speaker`]: who is speaking, from audio levels.
+//! - [`views`]: how large each incoming video is shown, for the server to pick its layer.
 
 mod peer;
 mod publish;
 mod receive;
 mod speaker;
+mod views;
 
 use std::rc::Rc;
 
@@ -131,7 +133,7 @@ impl Media {
             view: RwSignal::new_local(MediaView::default()),
         };
         leptos::task::spawn_local(run(media, net, relay_only, rx));
-        leptos::task::spawn_local(watch_levels(media));
+        leptos::task::spawn_local(watch_levels(media, net));
         media
     }
 
@@ -375,11 +377,14 @@ async fn show(s: &mut Session, media: Media) {
     });
 }
 
-/// The active speaker, a few times a second. A voice stays highlighted until another one is
-/// heard or a moment of silence passes, so the highlight does not flicker between words.
-async fn watch_levels(media: Media) {
+/// The active speaker, a few times a second, and every few seconds the size each incoming
+/// video is shown at. A voice stays highlighted until another one is heard or a moment of
+/// silence passes, so the highlight does not flicker between words.
+async fn watch_levels(media: Media, net: Net) {
     let mut quiet = 0u32;
-    loop {
+    // What the server was last told, and over which connection (a new one knows nothing).
+    let mut told = (None, Vec::new());
+    for turn in 0u32.. {
         crate::net::sleep(400).await;
         let Some((pc, me)) = media.shared.try_with_value(|s| (s.pc.clone(), s.me)) else {
             return;
@@ -388,6 +393,16 @@ async fn watch_levels(media: Media) {
         let (remote, shown) = media
             .view
             .with_untracked(|v| (v.remote.clone(), v.speaking));
+        if turn % 5 == 0 {
+            let now = (Some(pc.clone()), views::measure(&remote));
+            if now != told
+                && net.send(ClientMsg::MediaView {
+                    views: now.1.clone(),
+                })
+            {
+                told = now;
+            }
+        }
         let now = speaker::loudest(&pc, &remote, me).await;
         quiet = if now.is_some() { 0 } else { quiet + 1 };
         // Silence clears the highlight only after a moment.

@@ -14,10 +14,12 @@
 //!
 //! - [`run`]: the thread, the socket and the loop.
 //! - [`sfu`]: every peer and room, routing between them.
+//! - [`layers`]: which simulcast layer each subscriber gets.
 //! - [`peer`]: one peer connection, its incoming and outgoing tracks and its negotiation.
 //! - [`turn`]: TURN credentials for the welcome.
 //! - [`udp`]: the socket, read and written in batches.
 
+mod layers;
 mod peer;
 mod run;
 mod sfu;
@@ -27,7 +29,7 @@ mod udp;
 use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::sync::Arc;
 
-use podium_protocol::{ParticipantId, SendTrack};
+use podium_protocol::{ParticipantId, SendTrack, TrackView};
 use podium_room::rules::Forwarding;
 use podium_room::ConnId;
 use tokio::sync::mpsc;
@@ -57,6 +59,8 @@ pub enum ToMedia {
     Answer { conn: ConnId, sdp: String },
     /// A trickled ICE candidate from the client.
     Candidate { conn: ConnId, candidate: String },
+    /// How large the client shows each video it receives.
+    View { conn: ConnId, views: Vec<TrackView> },
     /// The room's directive: forward exactly these kinds of this participant's media.
     Forward {
         room: RoomKey,

@@ -10,56 +10,65 @@ use str0m::media::{Direction, KeyframeRequestKind, MediaData, Mid, Rid};
 use str0m::Rtc;
 use tokio::sync::mpsc;
 
+use super::layers::{self, Layer};
 use super::RoomKey;
 use crate::room_actor::{encode, Outbound};
 
 /// Shortest time between two keyframe requests to one publisher's track.
 const KEYFRAME_THROTTLE: Duration = Duration::from_millis(500);
-/// A simulcast layer not seen for this long is taken as gone.
-const LAYER_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// A track this peer sends us.
 #[derive(Debug)]
 pub struct TrackIn {
     pub mid: Mid,
     pub kind: MediaKind,
-    /// Simulcast layers seen, with when each was last seen.
-    pub layers: Vec<(Rid, Instant)>,
+    /// Its simulcast layers (or its one stream), as measured arriving.
+    pub layers: Vec<Layer>,
     pub last_keyframe_request: Option<Instant>,
 }
 
 impl TrackIn {
-    /// The layer a subscriber should get: the best for a desktop, the lowest for a phone,
-    /// among those arriving now. `None` when the track is not simulcast.
-    pub fn target_layer(&self, now: Instant, low: bool) -> Option<Rid> {
-        let live = self
-            .layers
-            .iter()
-            .filter(|(_, seen)| now.saturating_duration_since(*seen) < LAYER_TIMEOUT)
-            .map(|(rid, _)| *rid);
-        if low {
-            live.min_by_key(layer_rank)
+    /// The simulcast layers arriving now, lowest rank first; empty when the track is not
+    /// simulcast.
+    pub fn live_layers(&self, now: Instant, into: &mut Vec<(u8, Rid)>) {
+        into.clear();
+        into.extend(
+            self.layers
+                .iter()
+                .filter(|l| l.live(now))
+                .filter_map(|l| Some((l.rank(), l.rid?))),
+        );
+        into.sort_unstable_by_key(|(rank, _)| *rank);
+    }
+
+    /// Count one frame of media arriving on this track.
+    pub fn saw(&mut self, data: &MediaData, now: Instant) {
+        let size = if self.kind == MediaKind::Audio || !data.is_keyframe() {
+            None
         } else {
-            live.max_by_key(layer_rank)
+            layers::vp8_keyframe_size(&data.data)
+        };
+        let layer = match self.layers.iter_mut().position(|l| l.rid == data.rid) {
+            Some(i) => &mut self.layers[i],
+            None => {
+                self.layers.push(Layer::new(data.rid, now));
+                let last = self.layers.len() - 1;
+                &mut self.layers[last]
+            }
+        };
+        if size.is_some() && layer.size != size {
+            tracing::debug!(mid = %self.mid, rid = ?data.rid, ?size, "layer size");
         }
+        layer.saw(data.data.len(), size, now);
     }
 
-    pub fn saw_layer(&mut self, rid: Rid, now: Instant) {
-        match self.layers.iter_mut().find(|(r, _)| *r == rid) {
-            Some(entry) => entry.1 = now,
-            None => self.layers.push((rid, now)),
-        }
-    }
-}
-
-/// Higher is better. Publishers name their layers `h`, `m` and `l` (see docs/protocol.md);
-/// other names rank in the middle.
-fn layer_rank(rid: &Rid) -> u8 {
-    match &**rid {
-        "h" | "f" => 3,
-        "m" => 2,
-        "l" | "q" => 0,
-        _ => 1,
+    /// Bits per second arriving over all live layers.
+    pub fn bitrate(&self, now: Instant) -> u64 {
+        self.layers
+            .iter()
+            .filter(|l| l.live(now))
+            .map(|l| l.bitrate)
+            .sum()
     }
 }
 
@@ -91,6 +100,14 @@ pub struct TrackOut {
     pub state: OutState,
     /// The simulcast layer being forwarded.
     pub layer: Option<Rid>,
+    /// The best layer rank to forward ([`layers::choose`] decides it).
+    pub cap: u8,
+    /// The size the client shows this video at, in device pixels, when it said.
+    pub view: Option<(u16, u16)>,
+    /// When the bandwidth estimate last pushed `cap` below what fits the view: it goes back up
+    /// only after a while, so a wavering estimate does not switch layers (each switch asks the
+    /// publisher for a keyframe) back and forth.
+    pub squeezed: Option<Instant>,
 }
 
 impl TrackOut {
@@ -135,6 +152,11 @@ pub struct Peer {
     pub timeout: Instant,
     /// A client offer was accepted: there is a session to renegotiate.
     pub negotiated: bool,
+    /// The bandwidth estimate of the way to this peer, in bits per second (`None`: nothing
+    /// lost so far, no limit).
+    pub estimate: Option<u64>,
+    /// Media bytes sent to this peer at the last statistics, and when.
+    sent: Option<(u64, Instant)>,
 }
 
 impl Peer {
@@ -160,6 +182,8 @@ impl Peer {
             pending: None,
             timeout: now,
             negotiated: false,
+            estimate: None,
+            sent: None,
         }
     }
 
@@ -265,6 +289,24 @@ impl Peer {
         }
     }
 
+    /// New statistics: update the bandwidth estimate from what was sent since the last ones
+    /// and what the receiver reports lost. True when the estimate changed.
+    pub fn measure(&mut self, bytes_sent: u64, loss: Option<f32>, at: Instant) -> bool {
+        let last = self.sent.replace((bytes_sent, at));
+        let Some((before, then)) = last else {
+            return false;
+        };
+        let secs = at.saturating_duration_since(then).as_secs_f64();
+        if secs <= 0.0 {
+            return false;
+        }
+        let rate = (bytes_sent.saturating_sub(before) as f64 * 8.0 / secs) as u64;
+        let next = layers::next_estimate(self.estimate, rate, loss.unwrap_or(0.0));
+        let changed = next != self.estimate;
+        self.estimate = next;
+        changed
+    }
+
     /// Ask this peer for a keyframe on one of its tracks, at most every [`KEYFRAME_THROTTLE`].
     pub fn request_keyframe(&mut self, mid: Mid, rid: Option<Rid>, now: Instant) {
         let Some(track) = self.tracks_in.iter_mut().find(|t| t.mid == mid) else {
@@ -292,7 +334,7 @@ impl Peer {
     pub fn forward(
         &mut self,
         source: Source,
-        target: Option<Rid>,
+        live: &[(u8, Rid)],
         data: &MediaData,
     ) -> Option<Option<Rid>> {
         let track = self
@@ -302,6 +344,7 @@ impl Peer {
         let mid = track.mid()?;
         let mut want_keyframe = None;
         if data.rid.is_some() {
+            let target = layers::pick(live, track.cap).copied();
             // Switch layers only on a keyframe of the wanted one, so the decoder never breaks.
             if track.layer != target {
                 if data.rid == target && data.is_keyframe() {

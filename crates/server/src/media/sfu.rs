@@ -12,12 +12,15 @@ use podium_room::rules::Forwarding;
 use podium_room::ConnId;
 use str0m::change::SdpOffer;
 use str0m::config::CryptoProvider;
-use str0m::media::{KeyframeRequest, MediaData};
+use str0m::media::{KeyframeRequest, MediaData, Rid};
 use str0m::net::{Protocol, Receive, Transmit};
 use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
 
+use super::layers::{self, RANK_TOP};
 use super::peer::{OutState, Peer, Source, TrackOut};
 use super::{RoomKey, ToMedia};
+
+mod choice;
 
 /// One room's media: who may be forwarded, and whose peers are here.
 #[derive(Default)]
@@ -42,6 +45,8 @@ enum Propagated {
     KeyframeRequest(ConnId, KeyframeRequest),
     /// The peer's incoming tracks changed: its room's outgoing tracks need another look.
     TracksChanged(RoomKey),
+    /// A new bandwidth estimate for the way to this peer: its layers need another look.
+    Estimate(ConnId),
 }
 
 pub struct Sfu {
@@ -63,8 +68,25 @@ pub struct Sfu {
     timers: BinaryHeap<Reverse<(Instant, ConnId)>>,
     /// `busy` taken for one round of polling (kept to reuse its allocation).
     polling: Vec<ConnId>,
+    /// The live layers of the track being forwarded (kept to reuse its allocation).
+    live: Vec<(u8, Rid)>,
+    /// Subscribers whose layers must be chosen again (new estimate, new view, new track).
+    rechoose: BTreeSet<ConnId>,
+    /// When every subscriber's layers are next chosen again, as the layers' bitrates move.
+    next_choice: Option<Instant>,
 }
 
+/// How often every subscriber's layers are chosen again.
+const CHOICE_EVERY: Duration = Duration::from_secs(1);
+/// How long a video keeps its layer before it may go up again.
+const HOLD_BEFORE_UP: Duration = Duration::from_secs(4);
+/// How often each peer's statistics (sent bytes, receivers' loss) update its estimate.
+const STATS_EVERY: Duration = Duration::from_secs(1);
+/// Share of the estimate media may take: the rest absorbs bursts such as keyframes.
+const ESTIMATE_USE: f64 = 0.9;
+/// Outgoing video packets kept per stream for retransmission (str0m keeps 1000): about a
+/// second of a 720p layer, more than any NACK needs, at a third of the memory.
+const VIDEO_SEND_BUFFER: usize = 300;
 /// The longest the loop sleeps with nothing asked for.
 const IDLE_WAKE: Duration = Duration::from_millis(100);
 /// A peer's `timeout` while it waits to be polled: a timer entry that comes up is stale.
@@ -83,6 +105,9 @@ impl Sfu {
             busy: HashSet::new(),
             timers: BinaryHeap::new(),
             polling: Vec::new(),
+            live: Vec::new(),
+            rechoose: BTreeSet::new(),
+            next_choice: None,
         }
     }
 
@@ -111,6 +136,8 @@ impl Sfu {
                 if !self.peers.contains_key(&conn) {
                     let mut rtc = Rtc::builder()
                         .set_crypto_provider(self.crypto.clone())
+                        .set_stats_interval(Some(STATS_EVERY))
+                        .set_send_buffer_video(VIDEO_SEND_BUFFER)
                         .build(now);
                     // The one host candidate every peer is given: the shared UDP socket.
                     match Candidate::host(self.candidate, "udp") {
@@ -143,6 +170,21 @@ impl Sfu {
                     Ok(c) => peer.rtc.add_remote_candidate(c),
                     Err(e) => tracing::debug!(conn, error = ?e, "unusable ICE candidate"),
                 }
+            }
+            ToMedia::View { conn, views } => {
+                let Some(peer) = self.peers.get_mut(&conn) else {
+                    return;
+                };
+                for view in views {
+                    let track = peer
+                        .tracks_out
+                        .iter_mut()
+                        .find(|t| t.mid().is_some_and(|m| *m == *view.mid));
+                    if let Some(t) = track {
+                        t.view = Some((view.width, view.height));
+                    }
+                }
+                self.rechoose.insert(conn);
             }
             ToMedia::Forward {
                 room,
@@ -211,18 +253,22 @@ impl Sfu {
             Some(Ok(opened)) => {
                 // A new subscriber needs a keyframe to start decoding.
                 let room = peer.room.clone();
-                let low = peer.mobile;
+                let cap = if peer.mobile { 0 } else { RANK_TOP };
+                let mut live = Vec::new();
                 let wanted: Vec<(Source, Option<str0m::media::Rid>)> = opened
                     .into_iter()
                     .map(|source| {
-                        let rid = self
+                        let track = self
                             .peers
                             .get(&source.conn)
-                            .and_then(|p| p.tracks_in.iter().find(|t| t.mid == source.mid))
-                            .and_then(|t| t.target_layer(now, low));
-                        (source, rid)
+                            .and_then(|p| p.tracks_in.iter().find(|t| t.mid == source.mid));
+                        if let Some(t) = track {
+                            t.live_layers(now, &mut live);
+                        }
+                        (source, layers::pick(&live, cap).copied())
                     })
                     .collect();
+                self.rechoose.insert(conn);
                 for (source, rid) in wanted {
                     if let Some(publisher) = self.peers.get_mut(&source.conn) {
                         publisher.request_keyframe(source.mid, rid, now);
@@ -314,6 +360,9 @@ impl Sfu {
                         kind: *kind,
                         state: OutState::ToOpen,
                         layer: None,
+                        cap: if sub.mobile { 0 } else { RANK_TOP },
+                        view: None,
+                        squeezed: None,
                     });
                 }
             }
@@ -397,9 +446,21 @@ impl Sfu {
     /// Drain the output of every peer with something to do, until nothing is left; returns
     /// when the loop should next wake.
     pub fn poll(&mut self, now: Instant, send: &mut impl FnMut(&Transmit)) -> Instant {
+        if self.next_choice.is_none_or(|at| at <= now) {
+            self.next_choice = Some(now + CHOICE_EVERY);
+            self.rechoose.extend(
+                self.peers
+                    .values()
+                    .filter(|p| !p.tracks_out.is_empty())
+                    .map(|p| p.conn),
+            );
+        }
         loop {
             for room in std::mem::take(&mut self.dirty) {
                 self.reconcile(&room);
+            }
+            for conn in std::mem::take(&mut self.rechoose) {
+                self.choose_layers(conn, now);
             }
             let mut polling = std::mem::take(&mut self.polling);
             polling.extend(self.busy.drain());
@@ -459,6 +520,9 @@ impl Sfu {
             Propagated::TracksChanged(room) => {
                 self.dirty.insert(room);
             }
+            Propagated::Estimate(conn) => {
+                self.rechoose.insert(conn);
+            }
             Propagated::Media(from, data) => self.forward(from, &data, now),
             Propagated::KeyframeRequest(from, req) => {
                 // A subscriber lost the picture: ask the track's publisher.
@@ -485,21 +549,15 @@ impl Sfu {
         let Some(track) = publisher.tracks_in.iter_mut().find(|t| t.mid == data.mid) else {
             return;
         };
-        if let Some(rid) = data.rid {
-            track.saw_layer(rid, now);
-        }
-        let kind = track.kind;
-        let (high, low) = (
-            track.target_layer(now, false),
-            track.target_layer(now, true),
-        );
+        track.saw(data, now);
         let Some(room) = self.rooms.get(&publisher.room) else {
             return;
         };
-        if !room.allows(publisher.participant, kind) {
+        if !room.allows(publisher.participant, track.kind) {
             // Not on stage, or this source is off: dropped, never forwarded.
             return;
         }
+        track.live_layers(now, &mut self.live);
         let source = Source {
             conn: from,
             mid: data.mid,
@@ -512,8 +570,7 @@ impl Sfu {
             let Some(sub) = self.peers.get_mut(conn) else {
                 continue;
             };
-            let target = if sub.mobile { low } else { high };
-            if let Some(rid) = sub.forward(source, target, data) {
+            if let Some(rid) = sub.forward(source, &self.live, data) {
                 keyframes.push(rid);
             }
             self.busy.insert(*conn);
@@ -550,6 +607,10 @@ fn on_event(peer: &mut Peer, event: Event, queue: &mut Vec<Propagated>) {
         }
         Event::MediaData(data) => queue.push(Propagated::Media(peer.conn, Box::new(data))),
         Event::KeyframeRequest(req) => queue.push(Propagated::KeyframeRequest(peer.conn, req)),
+        Event::PeerStats(stats) => {
+            let changed = peer.measure(stats.bytes_tx, stats.egress_loss_fraction, stats.timestamp);
+            queue.extend(changed.then_some(Propagated::Estimate(peer.conn)));
+        }
         _ => {}
     }
 }

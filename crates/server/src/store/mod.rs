@@ -10,7 +10,8 @@
 //! - **a saved room** now and then ([`SavedRoom`], after every so many inputs): it stands for
 //!   the log up to it, which is dropped, so a room opens from it and a short tail of inputs;
 //! - **used token ids** (`iss`, `jti`) until their token would have expired anyway;
-//! - **resume credentials**, by the SHA-256 of the credential only.
+//! - **resume credentials**, by the SHA-256 of the credential only;
+//! - **attendance reports** not yet delivered to the Moodle site, so a restart sends them still.
 //!
 //! The trait speaks in the server's own types; a backend turns them into rows. Rooms, inputs and
 //! saved rooms are stored as JSON text (see [`encode`] and [`decode`]), so every backend reads
@@ -27,6 +28,8 @@ use podium_protocol::Millis;
 use podium_room::{Entrant, Input, Room, RoomConfig, SavedRoom};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+
+use crate::callbacks::Report;
 
 pub use postgresql::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -112,6 +115,15 @@ pub struct ResumeEntry {
     pub expires_at: Millis,
 }
 
+/// An attendance report kept until it is delivered: the room it is about and the callback URL
+/// it goes to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeptReport {
+    pub room: String,
+    pub url: String,
+    pub report: Report,
+}
+
 /// Everything the server keeps across a restart.
 ///
 /// Calls are short and synchronous (a local SQLite file answers in microseconds, PostgreSQL on
@@ -155,6 +167,16 @@ pub trait Store: Send + Sync {
 
     /// Forget resume credentials expired at `now` (Unix milliseconds). Returns how many.
     fn prune_resume(&self, now: Millis) -> Result<usize, StoreError>;
+
+    /// Keep `room`'s attendance `reports`, bound for `url`, until they are forgotten (in one
+    /// transaction). A report whose id is kept already is left as it is.
+    fn keep_reports(&self, room: &str, url: &str, reports: &[Report]) -> Result<(), StoreError>;
+
+    /// Forget the kept reports with these ids: they were delivered, or refused for good.
+    fn forget_reports(&self, ids: &[String]) -> Result<(), StoreError>;
+
+    /// Every kept report, in the order they were kept.
+    fn kept_reports(&self) -> Result<Vec<KeptReport>, StoreError>;
 
     /// Whether the store answers a trivial query (for `/readyz`).
     fn ping(&self) -> Result<(), StoreError> {
@@ -263,6 +285,20 @@ mod failure_tests {
         }
         fn prune_resume(&self, now: Millis) -> Result<usize, StoreError> {
             self.inner.prune_resume(now)
+        }
+        fn keep_reports(
+            &self,
+            room: &str,
+            url: &str,
+            reports: &[crate::callbacks::Report],
+        ) -> Result<(), StoreError> {
+            self.inner.keep_reports(room, url, reports)
+        }
+        fn forget_reports(&self, ids: &[String]) -> Result<(), StoreError> {
+            self.inner.forget_reports(ids)
+        }
+        fn kept_reports(&self) -> Result<Vec<KeptReport>, StoreError> {
+            self.inner.kept_reports()
         }
     }
 

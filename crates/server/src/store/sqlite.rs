@@ -14,10 +14,11 @@ use podium_room::{Input, RoomConfig, SavedRoom};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::{
-    decode, encode, LoggedInput, ResumeEntry, SavedAt, Store, StoreError, StoredRoom,
+    decode, encode, KeptReport, LoggedInput, ResumeEntry, SavedAt, Store, StoreError, StoredRoom,
     DEFAULT_SNAPSHOT_EVERY,
 };
 use crate::auth::lock;
+use crate::callbacks::Report;
 
 /// The schema, one migration a step. `PRAGMA user_version` counts the steps applied. Append new
 /// steps; never edit one that has shipped.
@@ -55,6 +56,15 @@ const MIGRATIONS: &[&str] = &[
         n INTEGER NOT NULL,
         saved_at INTEGER NOT NULL,
         state TEXT NOT NULL
+    );",
+    // 3: attendance reports not yet delivered, in the order they were made.
+    "CREATE TABLE attendance_reports (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        room TEXT NOT NULL,
+        url TEXT NOT NULL,
+        report TEXT NOT NULL,
+        kept_at INTEGER NOT NULL
     );",
 ];
 
@@ -382,6 +392,66 @@ impl Store for SqliteStore {
         )
         .map_err(err("prune resume credentials"))
     }
+
+    fn keep_reports(&self, room: &str, url: &str, reports: &[Report]) -> Result<(), StoreError> {
+        let texts = reports
+            .iter()
+            .map(|r| Ok((r.id.as_str(), encode(r)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let mut conn = lock(&self.conn);
+        let tx = conn.transaction().map_err(err("keep reports"))?;
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "INSERT INTO attendance_reports (id, room, url, report, kept_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING",
+                )
+                .map_err(err("keep reports"))?;
+            let now = int(crate::clock::now_ms());
+            for (id, text) in texts {
+                stmt.execute(params![id, room, url, text, now])
+                    .map_err(err("keep reports"))?;
+            }
+        }
+        tx.commit().map_err(err("keep reports"))
+    }
+
+    fn forget_reports(&self, ids: &[String]) -> Result<(), StoreError> {
+        let mut conn = lock(&self.conn);
+        let tx = conn.transaction().map_err(err("forget reports"))?;
+        {
+            let mut stmt = tx
+                .prepare_cached("DELETE FROM attendance_reports WHERE id = ?1")
+                .map_err(err("forget reports"))?;
+            for id in ids {
+                stmt.execute([id]).map_err(err("forget reports"))?;
+            }
+        }
+        tx.commit().map_err(err("forget reports"))
+    }
+
+    fn kept_reports(&self) -> Result<Vec<KeptReport>, StoreError> {
+        let conn = lock(&self.conn);
+        let mut stmt = conn
+            .prepare("SELECT room, url, report FROM attendance_reports ORDER BY seq")
+            .map_err(err("read kept reports"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(err("read kept reports"))?;
+        let mut kept = Vec::new();
+        for row in rows {
+            let (room, url, text) = row.map_err(err("read kept reports"))?;
+            let report = decode("attendance report", &text)?;
+            kept.push(KeptReport { room, url, report });
+        }
+        Ok(kept)
+    }
 }
 
 #[cfg(test)]
@@ -462,10 +532,59 @@ mod tests {
             .unwrap();
         }
         let store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 2);
+        assert_eq!(store.schema_version().unwrap() as usize, MIGRATIONS.len());
         let room = store.open_room("r", &RoomConfig::default()).unwrap();
         assert_eq!(room.saved, None);
         assert_eq!(room.inputs.len(), 1);
         assert_eq!(room.inputs[0].input, chat(1, "kept"));
+    }
+
+    #[test]
+    fn reports_are_kept_once_in_order_until_forgotten() {
+        use crate::callbacks::What;
+        let store = SqliteStore::open_in_memory().unwrap();
+        let report = |n: u32, what: What| Report {
+            id: format!("p-{n}"),
+            user: "7".into(),
+            at: 1_767_225_600,
+            what,
+        };
+        let batch = vec![
+            report(1, What::Join),
+            report(
+                2,
+                What::PollAnswer {
+                    poll: 1,
+                    choices: vec![0, 2],
+                },
+            ),
+        ];
+        store.keep_reports("r", "https://site/cb", &batch).unwrap();
+        // Kept again (a retry after a lost answer): still once.
+        store.keep_reports("r", "https://site/cb", &batch).unwrap();
+        let leave = report(
+            3,
+            What::Leave {
+                seconds: 300,
+                stage_seconds: 60,
+            },
+        );
+        store
+            .keep_reports("s", "https://other/cb", std::slice::from_ref(&leave))
+            .unwrap();
+        let kept = store.kept_reports().unwrap();
+        let reports: Vec<&Report> = kept.iter().map(|k| &k.report).collect();
+        assert_eq!(reports, vec![&batch[0], &batch[1], &leave]);
+        assert_eq!(
+            (kept[2].room.as_str(), kept[2].url.as_str()),
+            ("s", "https://other/cb")
+        );
+
+        store
+            .forget_reports(&["p-1".to_string(), "p-3".to_string()])
+            .unwrap();
+        let kept = store.kept_reports().unwrap();
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].report, batch[1]);
     }
 }

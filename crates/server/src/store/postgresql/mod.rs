@@ -22,9 +22,10 @@ use podium_room::{Input, RoomConfig, SavedRoom};
 use self::schema::migrate;
 use self::workers::{describe, err, Workers, CONNECT_TIMEOUT};
 use super::{
-    decode, encode, LoggedInput, ResumeEntry, SavedAt, Store, StoreError, StoredRoom,
+    decode, encode, KeptReport, LoggedInput, ResumeEntry, SavedAt, Store, StoreError, StoredRoom,
     DEFAULT_SNAPSHOT_EVERY,
 };
+use crate::callbacks::Report;
 
 pub struct PostgresStore {
     workers: Workers,
@@ -302,5 +303,63 @@ impl Store for PostgresStore {
                 .map_err(err("prune resume credentials"))?;
             Ok(usize::try_from(pruned).unwrap_or(usize::MAX))
         })
+    }
+
+    fn keep_reports(&self, room: &str, url: &str, reports: &[Report]) -> Result<(), StoreError> {
+        let rows = reports
+            .iter()
+            .map(|r| Ok((r.id.clone(), encode(r)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let (room, url) = (room.to_string(), url.to_string());
+        self.workers.call("keep reports", move |w| {
+            let stmt = w.statement(
+                "INSERT INTO attendance_reports (id, room, url, report, kept_at)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
+            )?;
+            let mut tx = w.client()?.transaction().map_err(err("keep reports"))?;
+            let now = int(crate::clock::now_ms());
+            for (id, text) in &rows {
+                tx.execute(&stmt, &[id, &room, &url, text, &now])
+                    .map_err(err("keep reports"))?;
+            }
+            tx.commit().map_err(err("keep reports"))
+        })
+    }
+
+    fn forget_reports(&self, ids: &[String]) -> Result<(), StoreError> {
+        let ids = ids.to_vec();
+        self.workers.call("forget reports", move |w| {
+            w.client()?
+                .execute("DELETE FROM attendance_reports WHERE id = ANY($1)", &[&ids])
+                .map_err(err("forget reports"))?;
+            Ok(())
+        })
+    }
+
+    fn kept_reports(&self) -> Result<Vec<KeptReport>, StoreError> {
+        let rows = self.workers.call("read kept reports", |w| {
+            let rows = w
+                .client()?
+                .query(
+                    "SELECT room, url, report FROM attendance_reports ORDER BY seq",
+                    &[],
+                )
+                .map_err(err("read kept reports"))?;
+            rows.iter()
+                .map(|row| {
+                    let get = |i| {
+                        row.try_get::<_, String>(i)
+                            .map_err(err("read kept reports"))
+                    };
+                    Ok((get(0)?, get(1)?, get(2)?))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()
+        })?;
+        rows.into_iter()
+            .map(|(room, url, text)| {
+                let report = decode("attendance report", &text)?;
+                Ok(KeptReport { room, url, report })
+            })
+            .collect()
     }
 }

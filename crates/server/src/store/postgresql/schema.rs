@@ -42,6 +42,15 @@ const MIGRATIONS: &[&str] = &[
         saved_at BIGINT NOT NULL,
         state TEXT NOT NULL
     );",
+    // 3: attendance reports not yet delivered, in the order they were made.
+    "CREATE TABLE attendance_reports (
+        seq BIGSERIAL PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        room TEXT NOT NULL,
+        url TEXT NOT NULL,
+        report TEXT NOT NULL,
+        kept_at BIGINT NOT NULL
+    );",
 ];
 
 /// Serializes migrations between nodes starting at once (`pg_advisory_xact_lock`).
