@@ -6,7 +6,7 @@
 //! ```text
 //! podium-loadgen --server target/release/podium-server [--quick]
 //!     [--viewers 1000,5000,10000] [--subscribers 10,100,500] [--load-secs 30]
-//!     [--only signalling|sfu|janus|join|soak[,…]] [--soak-secs 180] [--soak-connections 2000]
+//!     [--only signalling|sfu|janus|join|soak[,…]] [--soak-secs 360] [--soak-connections 2000]
 //!     [--dist dist] [--out target/bench/results.md]
 //! ```
 
@@ -70,7 +70,7 @@ fn parse_args() -> Result<Args, String> {
         janus: true,
         join: true,
         soak: true,
-        soak_for: Duration::from_secs(if quick { 20 } else { 180 }),
+        soak_for: Duration::from_secs(if quick { 20 } else { 360 }),
         soak_connections: if quick { 200 } else { 2000 },
         dist: None,
         out: None,
