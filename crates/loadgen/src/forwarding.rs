@@ -17,7 +17,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use podium_testkit::media::{Latency, MediaPeer, PeerOptions};
+use podium_testkit::media::{Latency, MediaPeer, PeerOptions, Sending};
 
 use crate::server;
 
@@ -90,6 +90,23 @@ pub async fn publisher_peer(ip: IpAddr) -> MediaPeer {
 
 /// Subscriber number `n` (from 1) on `ip`: the first few time what they receive into
 /// `latency`.
+/// Wait (at most 15 s) until the publisher's connection is up, then start its audio and video.
+pub async fn start_publishing(publisher: &MediaPeer, to: &str) -> Result<(), String> {
+    let until = Instant::now() + Duration::from_secs(15);
+    while !publisher.connected() {
+        if Instant::now() > until {
+            return Err(format!("the publisher never connected to {to}"));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    publisher.set_sending(Sending {
+        audio: true,
+        video: true,
+        screen: false,
+    });
+    Ok(())
+}
+
 pub async fn subscriber_peer(ip: IpAddr, n: u64, latency: &Arc<Latency>) -> MediaPeer {
     let timed = n <= TIMED_SUBSCRIBERS;
     MediaPeer::with_options(PeerOptions {

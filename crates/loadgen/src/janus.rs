@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use podium_protocol::{MediaKind, MediaTrack, ParticipantId};
-use podium_testkit::media::{Latency, MediaPeer, Sending};
+use podium_testkit::media::{Latency, MediaPeer};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -118,18 +118,7 @@ async fn publish(api: &Arc<Api>, ip: IpAddr) -> Result<(Arc<MediaPeer>, u64), St
         .as_u64()
         .ok_or(format!("no feed id: {joined}"))?;
     publisher.accept_answer(sdp_of(&answer)?);
-    let until = Instant::now() + Duration::from_secs(15);
-    while !publisher.connected() {
-        if Instant::now() > until {
-            return Err("the publisher never connected to Janus".into());
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    publisher.set_sending(Sending {
-        audio: true,
-        video: true,
-        screen: false,
-    });
+    forwarding::start_publishing(&publisher, "Janus").await?;
     Ok((publisher, feed))
 }
 

@@ -8,11 +8,11 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_util::SinkExt;
 use podium_protocol::{ClientMsg, Event, Role, ServerMsg, StageMode};
-use podium_testkit::media::{Latency, MediaPeer, Sending};
+use podium_testkit::media::{Latency, MediaPeer};
 use tokio::task::JoinSet;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -91,18 +91,7 @@ pub async fn presenter(server: &Server, tasks: &mut JoinSet<()>) -> Result<Arc<M
     let publisher = Arc::new(forwarding::publisher_peer(LOOPBACK).await);
     ws::send(&mut pws, &publisher.offer_msg(true, false, false)).await?;
     tasks.spawn(pump(pws, publisher.clone()));
-    let until = Instant::now() + Duration::from_secs(15);
-    while !publisher.connected() {
-        if Instant::now() > until {
-            return Err("the publisher never connected".into());
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    publisher.set_sending(Sending {
-        audio: true,
-        video: true,
-        screen: false,
-    });
+    forwarding::start_publishing(&publisher, "the server").await?;
     Ok(publisher)
 }
 

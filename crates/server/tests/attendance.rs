@@ -19,7 +19,7 @@ use base64::Engine as _;
 use common::postgres::Postgres;
 use common::*;
 use hmac::{Hmac, Mac};
-use podium_protocol::{ClientMsg, Event, Role, StageMode};
+use podium_protocol::{ClientMsg, Event, PollId, Role, StageMode};
 use serde_json::Value;
 use sha2::Sha256;
 
@@ -121,24 +121,21 @@ fn find<'a>(reports: &'a [Value], user: &str, kind: &str) -> Option<&'a Value> {
         .find(|r| r["user"] == user && r["type"] == kind)
 }
 
-#[tokio::test]
-async fn joins_leaves_stage_time_and_poll_answers_reach_the_site_signed_and_retried() {
-    let rx = Receiver {
-        refuse_first: 1,
-        ..Receiver::default()
-    };
-    let url = start_receiver(rx.clone()).await;
-    let server = Server::start_in(StageMode::Open);
-
+/// A teacher and a student whose tokens report to `url`; the teacher opens a poll and the
+/// student answers it with `choice`. Returns their user ids and connections, and the poll.
+async fn a_poll_answered(
+    server: &Server,
+    url: &str,
+    choice: u8,
+) -> (String, Client, String, Client, PollId) {
     let mut claims = server.claims(Role::Moderator, "Teacher");
-    claims.callback = Some(url.clone());
+    claims.callback = Some(url.to_string());
     let teacher_id = claims.sub.clone();
-    let mut teacher = Client::enter(&server, claims).await;
+    let mut teacher = Client::enter(server, claims).await;
     let mut claims = server.claims(Role::Attendee, "Student");
-    claims.callback = Some(url);
+    claims.callback = Some(url.to_string());
     let student_id = claims.sub.clone();
-    let mut student = Client::enter(&server, claims).await;
-
+    let mut student = Client::enter(server, claims).await;
     teacher
         .send(ClientMsg::CreatePoll {
             question: "Ready?".into(),
@@ -157,9 +154,23 @@ async fn joins_leaves_stage_time_and_poll_answers_reach_the_site_signed_and_retr
     student
         .send(ClientMsg::AnswerPoll {
             poll,
-            choices: vec![0],
+            choices: vec![choice],
         })
         .await;
+    (teacher_id, teacher, student_id, student, poll)
+}
+
+#[tokio::test]
+async fn joins_leaves_stage_time_and_poll_answers_reach_the_site_signed_and_retried() {
+    let rx = Receiver {
+        refuse_first: 1,
+        ..Receiver::default()
+    };
+    let url = start_receiver(rx.clone()).await;
+    let server = Server::start_in(StageMode::Open);
+
+    let (teacher_id, mut teacher, student_id, mut student, poll) =
+        a_poll_answered(&server, &url, 0).await;
     student.send(ClientMsg::JoinStage).await;
     let me = student.id();
     student.updated("on stage", me, |p| p.on_stage).await;
@@ -355,35 +366,7 @@ async fn reports_outlive_a_kill_9(db: Db) {
     let url = start_receiver(rx.clone()).await;
     let mut server = db.start();
 
-    let mut claims = server.claims(Role::Moderator, "Teacher");
-    claims.callback = Some(url.clone());
-    let teacher_id = claims.sub.clone();
-    let mut teacher = Client::enter(&server, claims).await;
-    let mut claims = server.claims(Role::Attendee, "Student");
-    claims.callback = Some(url);
-    let student_id = claims.sub.clone();
-    let mut student = Client::enter(&server, claims).await;
-    teacher
-        .send(ClientMsg::CreatePoll {
-            question: "Ready?".into(),
-            options: vec!["Yes".into(), "No".into()],
-            multiple: false,
-            correct: None,
-        })
-        .await;
-    let poll = match student
-        .event("a poll", |e| matches!(e, Event::Poll { .. }))
-        .await
-    {
-        Event::Poll { poll } => poll.id,
-        _ => unreachable!(),
-    };
-    student
-        .send(ClientMsg::AnswerPoll {
-            poll,
-            choices: vec![1],
-        })
-        .await;
+    let (teacher_id, teacher, student_id, mut student, _) = a_poll_answered(&server, &url, 1).await;
     student
         .event("my answer", |e| matches!(e, Event::Answered { .. }))
         .await;
