@@ -14,6 +14,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
+use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -36,15 +37,16 @@ pub fn router(state: Arc<AppState>) -> Router {
     if state.config.demo.is_some() {
         app = app.merge(demo::routes());
     }
-    // The client's files, with CORS for the allowed origins (pages that mount the client).
+    // The client's files, with CORS for the allowed origins (pages that mount the client),
+    // gzip'd for browsers that take it: from a `.gz` file beside the file when the build made
+    // one (`cargo xtask` does, at the strongest level), else on the fly.
     let mut client = Router::new().route(client_entry::ENTRY_PATH, get(client_entry::entry));
     if let Some(dir) = &state.config.static_dir {
-        client = client.fallback_service(ServeDir::new(dir));
+        client = client.fallback_service(ServeDir::new(dir).precompressed_gzip());
     }
-    app = app.merge(client.layer(axum::middleware::from_fn_with_state(
-        state.clone(),
-        client_entry::cors,
-    )));
+    app = app.merge(client.layer(CompressionLayer::new()).layer(
+        axum::middleware::from_fn_with_state(state.clone(), client_entry::cors),
+    ));
     app.layer(SetResponseHeaderLayer::overriding(
         header::CONTENT_SECURITY_POLICY,
         csp,

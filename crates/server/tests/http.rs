@@ -65,6 +65,40 @@ async fn the_join_page_serves_the_built_client_when_there_is_one() {
 }
 
 #[tokio::test]
+async fn the_client_files_go_out_gzipped_to_browsers_that_take_it() {
+    let dir = std::env::temp_dir().join(unique("podium-static"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = "console.log('the client');\n".repeat(200);
+    std::fs::write(dir.join("app.js"), &script).unwrap();
+    // What the build leaves beside its largest files: served as it is, never compressed again.
+    let gz = b"\x1f\x8b pretend this is the gzip of app.wasm";
+    std::fs::write(dir.join("app.wasm"), vec![0u8; 4096]).unwrap();
+    std::fs::write(dir.join("app.wasm.gz"), gz).unwrap();
+    let server = Server::start_with(
+        StageMode::Request,
+        "serve",
+        &["--static-dir", dir.to_str().unwrap()],
+    );
+    let gzip = "Accept-Encoding: gzip\r\n";
+
+    let (status, headers, _) = http_get_with(&server, "/app.wasm", gzip).await;
+    assert_eq!(status, 200);
+    assert_eq!(header(&headers, "content-encoding"), Some("gzip"));
+    assert_eq!(header(&headers, "content-length"), Some("39"));
+    // Without a .gz beside it, compressed on the way out.
+    let (status, headers, _) = http_get_with(&server, "/app.js", gzip).await;
+    assert_eq!(status, 200);
+    assert_eq!(header(&headers, "content-encoding"), Some("gzip"));
+    // A browser that does not say it takes gzip gets the files as they are.
+    let (_, headers, body) = http_get(&server, "/app.js").await;
+    assert_eq!(header(&headers, "content-encoding"), None);
+    assert_eq!(body, script);
+    let (_, headers, _) = http_get(&server, "/app.wasm").await;
+    assert_eq!(header(&headers, "content-length"), Some("4096"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
 async fn a_websocket_from_a_foreign_origin_is_refused() {
     let server = Server::start_with(
         StageMode::Request,

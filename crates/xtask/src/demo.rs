@@ -54,5 +54,26 @@ pub fn build_client(root: &Path, parts: &Parts) -> Result<PathBuf> {
         .env("TRUNK_OFFLINE", "true")
         .env("PATH", path_with_first(&wasm_opt_dir));
     run(&mut c)?;
-    Ok(parts.dist())
+    let dist = parts.dist();
+    gzip_beside(&dist)?;
+    Ok(dist)
+}
+
+/// Writes `file.gz` beside every wasm, JS and CSS file of the build, at gzip's strongest
+/// level, for the server to send to browsers that take gzip (it would compress them on every
+/// request otherwise, at a lower level).
+fn gzip_beside(dist: &Path) -> Result<()> {
+    let files: Vec<PathBuf> = std::fs::read_dir(dist)
+        .map_err(|e| format!("{}: {e}", dist.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "wasm" || x == "js" || x == "css")
+        })
+        .collect();
+    if files.is_empty() {
+        return Ok(());
+    }
+    run(cmd("gzip", &["-9", "-k", "-f", "-n"]).args(&files))
 }

@@ -574,9 +574,18 @@ pub fn person(snapshot: &Snapshot, id: ParticipantId) -> &ParticipantView {
 
 /// A minimal HTTP/1.1 GET: status line, headers (lower-case names) and body.
 pub async fn http_get(server: &Server, path: &str) -> (u16, Vec<(String, String)>, String) {
+    http_get_with(server, path, "").await
+}
+
+/// A GET with extra request header lines (each ending in `\r\n`).
+pub async fn http_get_with(
+    server: &Server,
+    path: &str,
+    extra: &str,
+) -> (u16, Vec<(String, String)>, String) {
     let mut stream = TcpStream::connect(server.addr).await.expect("connect");
     let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        "GET {path} HTTP/1.1\r\nHost: {}\r\n{extra}Connection: close\r\n\r\n",
         server.addr
     );
     stream.write_all(request.as_bytes()).await.unwrap();
