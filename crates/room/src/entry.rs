@@ -91,7 +91,9 @@ impl Room {
             return;
         };
         let replaced = p.conn.replace(conn);
-        p.dropped_at = None;
+        if let Some(at) = p.dropped_at.take() {
+            self.held.remove(&(at, id));
+        }
         p.name = name;
         p.picture = entrant.picture;
         p.mobile = entrant.mobile;
@@ -139,7 +141,10 @@ impl Room {
         };
         if let Some(p) = self.participants.get_mut(&id) {
             p.conn = None;
-            p.dropped_at = Some(now);
+            if let Some(at) = p.dropped_at.replace(now) {
+                self.held.remove(&(at, id));
+            }
+            self.held.insert((now, id));
         }
         self.person_changed(now, id);
     }
@@ -159,13 +164,10 @@ impl Room {
         self.publish_due_reactions(now);
         let grace = self.config.grace;
         let expired: Vec<ParticipantId> = self
-            .participants
-            .values()
-            .filter(|p| {
-                p.dropped_at
-                    .is_some_and(|at| at.saturating_add(grace) <= now)
-            })
-            .map(|p| p.id)
+            .held
+            .iter()
+            .take_while(|(at, _)| at.saturating_add(grace) <= now)
+            .map(|(_, id)| *id)
             .collect();
         for id in expired {
             self.remove_participant(id);
@@ -177,6 +179,9 @@ impl Room {
         let Some(p) = self.participants.remove(&id) else {
             return;
         };
+        if let Some(at) = p.dropped_at {
+            self.held.remove(&(at, id));
+        }
         self.by_identity.remove(&p.identity);
         if let Some(conn) = p.conn {
             self.by_conn.remove(&conn);

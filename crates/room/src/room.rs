@@ -25,6 +25,9 @@ pub struct Room {
     pub(crate) participants: BTreeMap<ParticipantId, Participant>,
     pub(crate) by_identity: HashMap<String, ParticipantId>,
     pub(crate) by_conn: HashMap<ConnId, ParticipantId>,
+    /// Places held for people whose connection dropped, by when it dropped: the next place to
+    /// give up is the first, without a look at everyone in a crowded room.
+    pub(crate) held: BTreeSet<(Millis, ParticipantId)>,
     pub(crate) moderators: BTreeSet<ParticipantId>,
     /// Pending stage requests, oldest first.
     pub(crate) requests: Vec<(ParticipantId, Millis)>,
@@ -54,6 +57,7 @@ impl Room {
             participants: BTreeMap::new(),
             by_identity: HashMap::new(),
             by_conn: HashMap::new(),
+            held: BTreeSet::new(),
             moderators: BTreeSet::new(),
             requests: Vec::new(),
             chat: VecDeque::new(),
@@ -195,11 +199,9 @@ impl Room {
     /// When the room next needs an [`Input::Tick`], if ever.
     pub fn poll_timeout(&self) -> Option<Millis> {
         let place_expires = self
-            .participants
-            .values()
-            .filter_map(|p| p.dropped_at)
-            .min()
-            .map(|dropped| dropped.saturating_add(self.config.grace));
+            .held
+            .first()
+            .map(|(dropped, _)| dropped.saturating_add(self.config.grace));
         [
             place_expires,
             self.counts_due(),

@@ -140,6 +140,7 @@ impl Room {
             participants,
             by_identity: _,
             by_conn: _,
+            held: _,
             moderators: _,
             requests,
             chat,
@@ -191,6 +192,10 @@ impl Room {
             .filter(|p| rules::is_moderator(p.role))
             .map(|p| p.id)
             .collect();
+        let held: BTreeSet<(Millis, ParticipantId)> = participants
+            .values()
+            .filter_map(|p| Some((p.dropped_at?, p.id)))
+            .collect();
         Room {
             config: saved.config,
             stage_mode: saved.stage_mode,
@@ -202,6 +207,7 @@ impl Room {
             participants,
             by_identity,
             by_conn,
+            held,
             moderators,
             requests: saved.requests,
             chat: VecDeque::from(saved.chat),

@@ -58,6 +58,16 @@ fn init_tracing() {
             && (meta.target().starts_with("tungstenite")
                 || meta.target().starts_with("tokio_tungstenite")))
     });
+    // The same most verbose level as the filter's: without it the pair has no level limit,
+    // and every `log` record of every library (a trace line for each WebSocket frame) would
+    // be built and handed over only to be dropped: 4 % of the server's CPU under load.
+    let no_frames =
+        match tracing_subscriber::layer::Filter::<tracing_subscriber::Registry>::max_level_hint(
+            &filter,
+        ) {
+            Some(level) => no_frames.with_max_level_hint(level),
+            None => no_frames,
+        };
     let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
