@@ -153,21 +153,5 @@ function podium_reset_course_form_defaults($course) {
  * @return array The status of each item reset.
  */
 function podium_reset_userdata($data) {
-    global $DB;
-    $status = [];
-    if (!empty($data->reset_podium_attendance)) {
-        foreach (['podium_attendance', 'podium_reports'] as $table) {
-            $DB->delete_records_select(
-                $table,
-                'podiumid IN (SELECT id FROM {podium} WHERE course = :courseid)',
-                ['courseid' => $data->courseid]
-            );
-        }
-        $status[] = [
-            'component' => get_string('modulenameplural', 'mod_podium'),
-            'item' => get_string('resetattendance', 'mod_podium'),
-            'error' => false,
-        ];
-    }
-    return $status;
+    return instance::reset_userdata($data);
 }

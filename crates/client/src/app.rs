@@ -6,8 +6,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use podium_protocol::{
-    Auth, ClientMsg, CloseReason, ErrorCode, Notice, ParticipantId, Reaction, ServerMsg,
-    StageAccess,
+    Auth, ClientMsg, CloseReason, ErrorCode, Notice, ParticipantId, ServerMsg, StageAccess,
 };
 use wasm_bindgen::JsCast;
 
@@ -16,8 +15,11 @@ use crate::i18n::I18n;
 use crate::media::Prefs;
 use crate::net::{self, Conn, Net};
 use crate::rtc::{Media, Want};
-use crate::state::{Applied, Effect as RoomEffect, RoomState};
+use crate::state::{Applied, Effect as RoomEffect, RoomState, ShownReaction};
 use crate::ui;
+
+/// Most reaction bursts floating up the stage at once.
+const MAX_BURSTS: usize = 30;
 
 /// Side-panel tabs (on a phone, the stage is a tab too).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -157,24 +159,33 @@ impl Ctx {
         self.toasts.update(|t| t.retain(|x| x.id != id));
     }
 
-    fn burst(&self, reaction: Reaction, name: String) {
-        let id = self.next();
-        let label = name;
-        let left = 10 + (js_sys::Math::random() * 80.0) as u32;
+    /// Float the reactions up the stage: one update and one timer for the whole batch, and
+    /// only as many as are ever shown at once (a burst from a big room is mostly unseen).
+    fn bursts_of(&self, shown: Vec<ShownReaction>) {
+        let skip = shown.len().saturating_sub(MAX_BURSTS);
+        let batch: Vec<Burst> = shown
+            .into_iter()
+            .skip(skip)
+            .map(|r| Burst {
+                id: self.next(),
+                emoji: r.reaction.emoji(),
+                label: r.name,
+                left: 10 + (js_sys::Math::random() * 80.0) as u32,
+            })
+            .collect();
+        let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
+            return;
+        };
+        // Numbered one after another: the batch is one range of ids.
+        let ids = first.id..=last.id;
         self.bursts.update(|b| {
-            b.push(Burst {
-                id,
-                emoji: reaction.emoji(),
-                label,
-                left,
-            });
-            if b.len() > 30 {
-                b.remove(0);
-            }
+            b.extend(batch);
+            let over = b.len().saturating_sub(MAX_BURSTS);
+            b.drain(..over);
         });
         let bursts = self.bursts;
         set_timeout(
-            move || bursts.update(|b| b.retain(|x| x.id != id)),
+            move || bursts.update(|b| b.retain(|x| !ids.contains(&x.id))),
             Duration::from_millis(3200),
         );
     }
@@ -264,11 +275,7 @@ impl Ctx {
 
     fn on_effect(&self, effect: RoomEffect) {
         match effect {
-            RoomEffect::Reactions(shown) => {
-                for r in shown {
-                    self.burst(r.reaction, r.name);
-                }
-            }
+            RoomEffect::Reactions(shown) => self.bursts_of(shown),
             RoomEffect::StageModeChanged(mode) => {
                 let text = self.tf(
                     "notice.stage_mode",

@@ -62,6 +62,8 @@ pub enum Applied {
 impl RoomState {
     pub fn from_snapshot(mut room: Snapshot) -> Self {
         trim_chat(&mut room.chat);
+        // Kept in id order (the server sends it so), for lookups by id in a room of thousands.
+        room.participants.sort_unstable_by_key(|p| p.id);
         RoomState {
             room,
             invited_by: None,
@@ -91,9 +93,9 @@ impl RoomState {
                 for participant in people {
                     self.upsert(participant);
                 }
-                for gone in left {
-                    self.participants.retain(|p| p.id != gone);
-                    self.requests.retain(|r| r.participant != gone);
+                if !left.is_empty() {
+                    self.participants.retain(|p| !left.contains(&p.id));
+                    self.requests.retain(|r| !left.contains(&r.participant));
                 }
             }
             Event::Updated { participant } => self.upsert(participant),
@@ -175,26 +177,26 @@ impl RoomState {
         }
         match self
             .participants
-            .iter_mut()
-            .find(|p| p.id == participant.id)
+            .binary_search_by_key(&participant.id, |p| p.id)
         {
-            Some(p) => *p = participant,
-            None => self.participants.push(participant),
+            Ok(i) => self.participants[i] = participant,
+            Err(i) => self.participants.insert(i, participant),
         }
     }
 
+    /// The entry with this id: the list is kept in id order.
+    pub fn participant(&self, id: ParticipantId) -> Option<&ParticipantView> {
+        let i = self.participants.binary_search_by_key(&id, |p| p.id).ok()?;
+        self.participants.get(i)
+    }
+
     pub fn name_of(&self, id: ParticipantId) -> Option<String> {
-        self.participants
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.name.clone())
+        self.participant(id).map(|p| p.name.clone())
     }
 
     /// Your own entry in the list, when the server has sent it.
     pub fn me(&self) -> Option<&ParticipantView> {
-        self.participants
-            .iter()
-            .find(|p| p.id == self.you.participant)
+        self.participant(self.you.participant)
     }
 
     pub fn on_stage(&self) -> Vec<ParticipantView> {

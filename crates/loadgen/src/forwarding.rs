@@ -13,18 +13,20 @@
 //! time from the publisher writing a frame to a subscriber having it whole (audio: one packet
 //! a frame; video: until a frame's last packet).
 
+use std::future::Future;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use podium_testkit::media::{Latency, MediaPeer, PeerOptions, Sending};
+use tokio::task::JoinSet;
 
 use crate::server;
 
 /// 2.5 Mbit/s at 30 frames a second.
 pub const VIDEO_720P_BYTES: usize = 10_400;
 /// Subscribers connecting at once.
-pub const CONNECTING_AT_ONCE: usize = 25;
+const CONNECTING_AT_ONCE: usize = 25;
 /// Subscribers that decrypt and reassemble every frame, and time it; the others only count
 /// the RTP datagrams that reach them, so the load generator keeps up with hundreds.
 const TIMED_SUBSCRIBERS: u64 = 20;
@@ -88,8 +90,6 @@ pub async fn publisher_peer(ip: IpAddr) -> MediaPeer {
     .await
 }
 
-/// Subscriber number `n` (from 1) on `ip`: the first few time what they receive into
-/// `latency`.
 /// Wait (at most 15 s) until the publisher's connection is up, then start its audio and video.
 pub async fn start_publishing(publisher: &MediaPeer, to: &str) -> Result<(), String> {
     let until = Instant::now() + Duration::from_secs(15);
@@ -107,6 +107,8 @@ pub async fn start_publishing(publisher: &MediaPeer, to: &str) -> Result<(), Str
     Ok(())
 }
 
+/// Subscriber number `n` (from 1) on `ip`: the first few time what they receive into
+/// `latency`.
 pub async fn subscriber_peer(ip: IpAddr, n: u64, latency: &Arc<Latency>) -> MediaPeer {
     let timed = n <= TIMED_SUBSCRIBERS;
     MediaPeer::with_options(PeerOptions {
@@ -116,6 +118,32 @@ pub async fn subscriber_peer(ip: IpAddr, n: u64, latency: &Arc<Latency>) -> Medi
         ..PeerOptions::default()
     })
     .await
+}
+
+/// Connect `count` subscribers, [`CONNECTING_AT_ONCE`] at a time: `connect(n)` for n = 1, 2, …,
+/// each one handed to `connected` as soon as it is in.
+pub async fn connect_subscribers<T, F>(
+    count: usize,
+    mut connect: impl FnMut(u64) -> F,
+    mut connected: impl FnMut(T),
+) -> Result<(), String>
+where
+    F: Future<Output = Result<T, String>> + Send + 'static,
+    T: Send + 'static,
+{
+    let mut n = 1u64;
+    while n <= count as u64 {
+        let batch = CONNECTING_AT_ONCE.min(count - (n - 1) as usize);
+        let mut joining = JoinSet::new();
+        for _ in 0..batch {
+            joining.spawn(connect(n));
+            n += 1;
+        }
+        while let Some(joined) = joining.join_next().await {
+            connected(joined.map_err(|e| e.to_string())??);
+        }
+    }
+    Ok(())
 }
 
 /// Wait until every subscriber has received something (or a deadline that grows with their

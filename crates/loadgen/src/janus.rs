@@ -30,7 +30,7 @@ use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use crate::forwarding::{self, Outcome, Plan, Process, CONNECTING_AT_ONCE};
+use crate::forwarding::{self, Outcome, Plan, Process};
 
 /// The room every run creates.
 const ROOM: u64 = 1234;
@@ -67,18 +67,12 @@ pub async fn run(modules: &Path, plan: &Plan) -> Result<Outcome, String> {
     let latency = Arc::new(Latency::default());
 
     let mut subscribers = Vec::with_capacity(plan.subscribers);
-    let mut n = 1u64;
-    while subscribers.len() < plan.subscribers {
-        let batch = CONNECTING_AT_ONCE.min(plan.subscribers - subscribers.len());
-        let mut joining = JoinSet::new();
-        for _ in 0..batch {
-            joining.spawn(subscribe(api.clone(), ip, feed, n, latency.clone()));
-            n += 1;
-        }
-        while let Some(joined) = joining.join_next().await {
-            subscribers.push(joined.map_err(|e| e.to_string())??);
-        }
-    }
+    forwarding::connect_subscribers(
+        plan.subscribers,
+        |n| subscribe(api.clone(), ip, feed, n, latency.clone()),
+        |peer| subscribers.push(peer),
+    )
+    .await?;
     forwarding::wait_until_receiving(&subscribers).await;
     let process = Process {
         pid: janus.child.id(),

@@ -214,7 +214,6 @@ async fn bench(args: &Args) -> Result<(), String> {
     if let Some(dist) = &args.dist {
         report.bundle = report::bundle(dist);
     }
-    let mut soaked = None;
     if args.soak {
         println!(
             "soak: {} connections for {} s",
@@ -229,14 +228,11 @@ async fn bench(args: &Args) -> Result<(), String> {
             sample_every: Duration::from_secs(if args.quick { 5 } else { 15 }),
         };
         match soak::run(&args.server, &plan).await {
-            Ok(outcome) => soaked = Some(outcome),
+            Ok(outcome) => report.soak = Some(outcome),
             Err(e) => println!("  failed: {e}"),
         }
     }
-    let mut text = report.markdown();
-    if let Some(soaked) = &soaked {
-        text.push_str(&soaked.markdown());
-    }
+    let text = report.markdown();
     println!("\n{text}");
     if let Some(out) = &args.out {
         if let Some(dir) = out.parent() {

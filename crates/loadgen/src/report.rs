@@ -8,6 +8,7 @@ use crate::forwarding;
 use crate::join;
 use crate::sfu;
 use crate::signalling;
+use crate::soak;
 
 /// Targets (docs/performance.md).
 const CHAT_P99_MS: f64 = 200.0;
@@ -25,6 +26,7 @@ pub struct Report {
     pub join: Vec<join::Outcome>,
     /// (file, raw bytes, gzip bytes) of the client's build.
     pub bundle: Vec<(String, u64, u64)>,
+    pub soak: Option<soak::Outcome>,
     load_at_start: String,
 }
 
@@ -37,6 +39,7 @@ impl Report {
             janus: Vec::new(),
             join: Vec::new(),
             bundle: Vec::new(),
+            soak: None,
             load_at_start: std::fs::read_to_string("/proc/loadavg")
                 .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
                 .unwrap_or_default(),
@@ -97,6 +100,9 @@ impl Report {
         }
         if !self.bundle.is_empty() {
             self.bundle_table(&mut s);
+        }
+        if let Some(soak) = &self.soak {
+            soak_table(soak, &mut s);
         }
         s
     }
@@ -205,56 +211,21 @@ impl Report {
             "\n### SFU: one publisher (~2.5 Mbit/s video in ~1,200-byte packets + audio), N subscribers\n"
         );
         let _ = writeln!(s, "| | target |{cols}\n|---|---|{rule}");
-        let row =
-            |s: &mut String, name: &str, target: &str, f: &dyn Fn(&sfu::Outcome) -> String| {
-                let cells: String = self.sfu.iter().map(|o| format!(" {} |", f(o))).collect();
-                let _ = writeln!(s, "| {name} | {target} |{cells}");
-            };
-        row(s, "subscribers receiving", "all", &|o| {
-            format!("{} / {}", o.receiving, o.subscribers)
-        });
-        row(s, "packets delivered / s", "", &|o| {
-            format!("{:.0}", o.rx_pps)
-        });
-        row(s, "per subscriber / s (slowest – fastest)", "", &|o| {
-            format!("{:.0} – {:.0}", o.min_sub_pps, o.max_sub_pps)
-        });
-        row(s, "dropped in receive buffers / s", "0", &|o| {
-            format!("{:.0}", o.dropped_pps)
-        });
-        row(s, "server CPU (of one core)", "", &|o| {
-            format!("{:.0} %", o.server_cpu * 100.0)
-        });
-        row(s, "… of which the media thread", "", &|o| {
-            format!("{:.0} %", o.media_cpu * 100.0)
-        });
-        row(s, "packets per server core-second", "≥ 150,000", &|o| {
-            mark(
-                format!("{:.0}", o.per_core_sec()),
-                o.per_core_sec() >= PACKETS_PER_CORE_SEC,
-            )
-        });
-        row(s, "packets per media-thread core-second", "", &|o| {
-            format!("{:.0}", o.per_media_core_sec())
-        });
-        row(
-            s,
-            "audio packet, publisher → subscriber p50 / p99",
-            "",
-            &|o| format!("{:.2} / {:.2} ms", o.audio_p50_ms, o.audio_p99_ms),
-        );
-        row(s, "video frame (~9 packets) p50 / p99", "", &|o| {
-            format!("{:.2} / {:.2} ms", o.video_p50_ms, o.video_p99_ms)
-        });
-        row(s, "server resident", "", &|o| {
-            format!("{:.0} MiB", o.rss_kib as f64 / 1024.0)
-        });
-        row(s, "load generator CPU (of one core)", "", &|o| {
-            format!("{:.0} %", o.loadgen_cpu * 100.0)
-        });
-        row(s, "load average (1 min) at the window's end", "", &|o| {
-            format!("{:.1}", o.load_avg)
-        });
+        for figure in FORWARDING {
+            let cells: String = self
+                .sfu
+                .iter()
+                .map(|o| {
+                    let cell = (figure.cell)(o);
+                    let cell = match figure.meets {
+                        Some(meets) => mark(cell, meets(o)),
+                        None => cell,
+                    };
+                    format!(" {cell} |")
+                })
+                .collect();
+            let _ = writeln!(s, "| {} | {} |{cells}", figure.label, figure.target);
+        }
     }
 
     /// Ours beside Janus, for each number of subscribers Janus was measured with.
@@ -274,47 +245,16 @@ impl Report {
             "\n### Janus comparison: the same publisher and N subscribers through Janus's video room\n"
         );
         let _ = writeln!(s, "| |{cols}\n|---|{rule}");
-        let row = |s: &mut String, name: &str, f: &dyn Fn(&forwarding::Outcome) -> String| {
+        for figure in FORWARDING.iter().filter(|f| f.janus) {
             let cells: String = pairs
                 .iter()
                 .map(|(ours, j)| {
-                    let ours = ours.map_or_else(|| "–".to_string(), f);
-                    format!(" {ours} | {} |", f(j))
+                    let ours = ours.map_or_else(|| "–".to_string(), figure.cell);
+                    format!(" {ours} | {} |", (figure.cell)(j))
                 })
                 .collect();
-            let _ = writeln!(s, "| {name} |{cells}");
-        };
-        row(s, "subscribers receiving", &|o| {
-            format!("{} / {}", o.receiving, o.subscribers)
-        });
-        row(s, "packets delivered / s", &|o| format!("{:.0}", o.rx_pps));
-        row(s, "per subscriber / s (slowest – fastest)", &|o| {
-            format!("{:.0} – {:.0}", o.min_sub_pps, o.max_sub_pps)
-        });
-        row(s, "dropped in receive buffers / s", &|o| {
-            format!("{:.0}", o.dropped_pps)
-        });
-        row(s, "server CPU (of one core)", &|o| {
-            format!("{:.0} %", o.server_cpu * 100.0)
-        });
-        row(s, "packets per server core-second", &|o| {
-            format!("{:.0}", o.per_core_sec())
-        });
-        row(s, "audio packet p50 / p99", &|o| {
-            format!("{:.2} / {:.2} ms", o.audio_p50_ms, o.audio_p99_ms)
-        });
-        row(s, "video frame p50 / p99", &|o| {
-            format!("{:.2} / {:.2} ms", o.video_p50_ms, o.video_p99_ms)
-        });
-        row(s, "server resident", &|o| {
-            format!("{:.0} MiB", o.rss_kib as f64 / 1024.0)
-        });
-        row(s, "load generator CPU (of one core)", &|o| {
-            format!("{:.0} %", o.loadgen_cpu * 100.0)
-        });
-        row(s, "load average (1 min) at the window's end", &|o| {
-            format!("{:.1}", o.load_avg)
-        });
+            let _ = writeln!(s, "| {} |{cells}", figure.label);
+        }
     }
 
     fn join_table(&self, s: &mut String) {
@@ -368,6 +308,138 @@ impl Report {
         );
     }
 }
+
+fn soak_table(soak: &soak::Outcome, s: &mut String) {
+    let _ = writeln!(
+        s,
+        "\n### Soak: {} connections in one room for {:.0} s, people leaving and arriving\n",
+        soak.connections, soak.duration_secs
+    );
+    let _ = writeln!(
+        s,
+        "| after | connections | server resident |\n|---:|---:|---:|"
+    );
+    for (t, open, rss) in &soak.samples {
+        let _ = writeln!(s, "| {t:.0} s | {open} | {:.1} MiB |", *rss as f64 / 1024.0);
+    }
+    let _ = writeln!(
+        s,
+        "\nEntered {} times ({} failed), {} chats sent, {} frames received; server CPU {:.1} s. \
+         Resident memory over the last third: {:+.0} KiB a minute.",
+        soak.entered,
+        soak.failed,
+        soak.chats,
+        soak.frames,
+        soak.server_cpu_secs,
+        soak.growth_kib_per_min()
+    );
+}
+
+/// A row of the forwarding tables (ours, and ours beside Janus).
+struct Figure {
+    label: &'static str,
+    /// Shown in our table only.
+    target: &'static str,
+    cell: fn(&forwarding::Outcome) -> String,
+    /// Whether the cell meets the target (marked in our table only).
+    meets: Option<fn(&forwarding::Outcome) -> bool>,
+    /// Whether Janus has the figure: it has no media thread of its own to measure.
+    janus: bool,
+}
+
+const FORWARDING: &[Figure] = &[
+    Figure {
+        label: "subscribers receiving",
+        target: "all",
+        cell: |o| format!("{} / {}", o.receiving, o.subscribers),
+        meets: None,
+        janus: true,
+    },
+    Figure {
+        label: "packets delivered / s",
+        target: "",
+        cell: |o| format!("{:.0}", o.rx_pps),
+        meets: None,
+        janus: true,
+    },
+    Figure {
+        label: "per subscriber / s (slowest – fastest)",
+        target: "",
+        cell: |o| format!("{:.0} – {:.0}", o.min_sub_pps, o.max_sub_pps),
+        meets: None,
+        janus: true,
+    },
+    Figure {
+        label: "dropped in receive buffers / s",
+        target: "0",
+        cell: |o| format!("{:.0}", o.dropped_pps),
+        meets: None,
+        janus: true,
+    },
+    Figure {
+        label: "server CPU (of one core)",
+        target: "",
+        cell: |o| format!("{:.0} %", o.server_cpu * 100.0),
+        meets: None,
+        janus: true,
+    },
+    Figure {
+        label: "… of which the media thread",
+        target: "",
+        cell: |o| format!("{:.0} %", o.media_cpu * 100.0),
+        meets: None,
+        janus: false,
+    },
+    Figure {
+        label: "packets per server core-second",
+        target: "≥ 150,000",
+        cell: |o| format!("{:.0}", o.per_core_sec()),
+        meets: Some(|o| o.per_core_sec() >= PACKETS_PER_CORE_SEC),
+        janus: true,
+    },
+    Figure {
+        label: "packets per media-thread core-second",
+        target: "",
+        cell: |o| format!("{:.0}", o.per_media_core_sec()),
+        meets: None,
+        janus: false,
+    },
+    Figure {
+        label: "audio packet, publisher → subscriber p50 / p99",
+        target: "",
+        cell: |o| format!("{:.2} / {:.2} ms", o.audio_p50_ms, o.audio_p99_ms),
+        meets: None,
+        janus: true,
+    },
+    Figure {
+        label: "video frame (~9 packets) p50 / p99",
+        target: "",
+        cell: |o| format!("{:.2} / {:.2} ms", o.video_p50_ms, o.video_p99_ms),
+        meets: None,
+        janus: true,
+    },
+    Figure {
+        label: "server resident",
+        target: "",
+        cell: |o| format!("{:.0} MiB", o.rss_kib as f64 / 1024.0),
+        meets: None,
+        janus: true,
+    },
+    Figure {
+        label: "load generator CPU (of one core)",
+        target: "",
+        cell: |o| format!("{:.0} %", o.loadgen_cpu * 100.0),
+        meets: None,
+        janus: true,
+    },
+    Figure {
+        label: "load average (1 min) at the window's end",
+        target: "",
+        cell: |o| format!("{:.1}", o.load_avg),
+        meets: None,
+        janus: true,
+    },
+];
 
 fn mark(value: String, ok: bool) -> String {
     if ok {

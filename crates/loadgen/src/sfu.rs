@@ -16,7 +16,7 @@ use podium_testkit::media::{Latency, MediaPeer};
 use tokio::task::JoinSet;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::forwarding::{self, Process, CONNECTING_AT_ONCE};
+use crate::forwarding::{self, Process};
 pub use crate::forwarding::{Outcome, Plan};
 use crate::server::{self, Server};
 use crate::ws;
@@ -34,30 +34,22 @@ pub async fn run(binary: &Path, plan: &Plan) -> Result<Outcome, String> {
 
     // The subscribers.
     let mut subscribers = Vec::with_capacity(plan.subscribers);
-    let mut n = 1u64;
-    while subscribers.len() < plan.subscribers {
-        let batch = CONNECTING_AT_ONCE.min(plan.subscribers - subscribers.len());
-        let mut joining = JoinSet::new();
-        for _ in 0..batch {
-            let (url, addr, latency) = (url.clone(), server.addr, latency.clone());
-            let i = n;
-            n += 1;
-            joining.spawn(async move {
-                let mut ws = ws::open(addr, ws::source_ip(i), &url).await?;
-                let token =
-                    server::token(Role::Attendee, &format!("Viewer {i}"), i, StageMode::Open);
-                ws::enter(&mut ws, token, Duration::from_secs(30)).await?;
-                let peer = forwarding::subscriber_peer(LOOPBACK, i, &latency).await;
-                ws::send(&mut ws, &peer.offer_msg(false, false, false)).await?;
-                Ok::<_, String>((ws, Arc::new(peer)))
-            });
+    let join = |i: u64| {
+        let (url, addr, latency) = (url.clone(), server.addr, latency.clone());
+        async move {
+            let mut ws = ws::open(addr, ws::source_ip(i), &url).await?;
+            let token = server::token(Role::Attendee, &format!("Viewer {i}"), i, StageMode::Open);
+            ws::enter(&mut ws, token, Duration::from_secs(30)).await?;
+            let peer = forwarding::subscriber_peer(LOOPBACK, i, &latency).await;
+            ws::send(&mut ws, &peer.offer_msg(false, false, false)).await?;
+            Ok((ws, Arc::new(peer)))
         }
-        while let Some(joined) = joining.join_next().await {
-            let (ws, peer) = joined.map_err(|e| e.to_string())??;
-            tasks.spawn(pump(ws, peer.clone()));
-            subscribers.push(peer);
-        }
-    }
+    };
+    forwarding::connect_subscribers(plan.subscribers, join, |(ws, peer)| {
+        tasks.spawn(pump(ws, peer.clone()));
+        subscribers.push(peer);
+    })
+    .await?;
     forwarding::wait_until_receiving(&subscribers).await;
     let process = Process {
         pid: server.pid(),

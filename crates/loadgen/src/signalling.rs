@@ -39,10 +39,6 @@ pub struct Plan {
     pub join_cap: Duration,
 }
 
-/// Connections entering at once.
-const JOINING_AT_ONCE: usize = 200;
-/// How long one viewer waits for its welcome.
-const WELCOME_WAIT: Duration = Duration::from_secs(60);
 /// Marks a chat text as the benchmark's; the send time in µs follows.
 const CHAT_MARK: &str = "bench ";
 
@@ -126,15 +122,15 @@ pub async fn run(binary: &Path, plan: &Plan) -> Result<Outcome, String> {
     let (mod_tx, mod_rx) = mpsc::unbounded_channel();
     let mut mod_ws = ws::open(server.addr, ws::source_ip(0), &url).await?;
     let token = server::token(Role::Moderator, "Moderator", 0, StageMode::Request);
-    ws::enter(&mut mod_ws, token, WELCOME_WAIT).await?;
+    ws::enter(&mut mod_ws, token, ws::WELCOME_WAIT).await?;
     tasks.spawn(moderator(mod_ws, mod_rx, shared.clone()));
     tokio::time::sleep(Duration::from_millis(300)).await;
     out.rss_empty_kib = server.rss_kib();
 
-    // The viewers enter, JOINING_AT_ONCE at a time.
+    // The viewers enter, ws::JOINING_AT_ONCE at a time.
     let cpu0 = server.cpu();
     let t0 = Instant::now();
-    let gate = Arc::new(Semaphore::new(JOINING_AT_ONCE));
+    let gate = Arc::new(Semaphore::new(ws::JOINING_AT_ONCE));
     let mut senders = Vec::with_capacity(plan.viewers);
     let mut ready = Vec::with_capacity(plan.viewers);
     for n in 1..=plan.viewers as u64 {
@@ -364,13 +360,7 @@ async fn viewer(
     ready: oneshot::Sender<Result<(), String>>,
     shared: Arc<Shared>,
 ) {
-    let entered = async {
-        let _permit = gate.acquire().await.map_err(|e| e.to_string())?;
-        let mut socket = ws::open(addr, ws::source_ip(n), &url).await?;
-        ws::enter(&mut socket, token, WELCOME_WAIT).await?;
-        Ok::<_, String>(socket)
-    }
-    .await;
+    let entered = ws::enter_gated(&gate, addr, &url, n, token).await;
     let mut socket = match entered {
         Ok(s) => {
             let _ = ready.send(Ok(()));

@@ -4,7 +4,6 @@
 //! place is given up 60 s after its connection dropped, so the room's count levels off after a
 //! minute).
 
-use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -57,34 +56,6 @@ impl Outcome {
             _ => 0.0,
         }
     }
-
-    pub fn markdown(&self) -> String {
-        let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "\n### Soak: {} connections in one room for {:.0} s, people leaving and arriving\n",
-            self.connections, self.duration_secs
-        );
-        let _ = writeln!(
-            s,
-            "| after | connections | server resident |\n|---:|---:|---:|"
-        );
-        for (t, open, rss) in &self.samples {
-            let _ = writeln!(s, "| {t:.0} s | {open} | {:.1} MiB |", *rss as f64 / 1024.0);
-        }
-        let _ = writeln!(
-            s,
-            "\nEntered {} times ({} failed), {} chats sent, {} frames received; server CPU {:.1} s. \
-             Resident memory over the last third: {:+.0} KiB a minute.",
-            self.entered,
-            self.failed,
-            self.chats,
-            self.frames,
-            self.server_cpu_secs,
-            self.growth_kib_per_min()
-        );
-        s
-    }
 }
 
 #[derive(Default)]
@@ -94,14 +65,11 @@ struct Counters {
     frames: AtomicU64,
 }
 
-/// Joining at once, as in the signalling bench.
-const JOINING_AT_ONCE: usize = 200;
-
 pub async fn run(binary: &Path, plan: &Plan) -> Result<Outcome, String> {
     let server = Server::start(binary)?;
     let url = server.ws_url();
     let counters = Arc::new(Counters::default());
-    let gate = Arc::new(Semaphore::new(JOINING_AT_ONCE));
+    let gate = Arc::new(Semaphore::new(ws::JOINING_AT_ONCE));
     let t0 = Instant::now();
     let cpu0 = server.cpu();
     let mut next_person = 1u64;
@@ -185,13 +153,7 @@ async fn viewer(
     mut chat: tokio::sync::mpsc::UnboundedReceiver<String>,
     counters: Arc<Counters>,
 ) {
-    let entered = async {
-        let _permit = gate.acquire().await.map_err(|e| e.to_string())?;
-        let mut socket = ws::open(addr, ws::source_ip(n), &url).await?;
-        ws::enter(&mut socket, token, Duration::from_secs(60)).await?;
-        Ok::<_, String>(socket)
-    }
-    .await;
+    let entered = ws::enter_gated(&gate, addr, &url, n, token).await;
     let mut socket = match entered {
         Ok(s) => {
             counters.entered.fetch_add(1, Ordering::Relaxed);

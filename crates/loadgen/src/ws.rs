@@ -7,6 +7,7 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use podium_protocol::{Auth, ClientMsg, ServerMsg, PROTOCOL_VERSION};
 use tokio::net::{TcpSocket, TcpStream};
+use tokio::sync::Semaphore;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
@@ -16,6 +17,11 @@ pub type Socket = WebSocketStream<TcpStream>;
 /// Source addresses are spread over this many loopback IPs, 127.0.1.0 and up: a lecture's
 /// audience comes from many addresses, and the server caps hellos per IP.
 const SOURCE_IPS: u64 = 250;
+
+/// Connections entering at once (the size of the gate given to [`enter_gated`]).
+pub const JOINING_AT_ONCE: usize = 200;
+/// How long one connection waits for its welcome.
+pub const WELCOME_WAIT: Duration = Duration::from_secs(60);
 
 /// The loopback IP the `n`th connection comes from.
 pub fn source_ip(n: u64) -> IpAddr {
@@ -84,6 +90,21 @@ pub async fn enter(ws: &mut Socket, token: String, within: Duration) -> Result<S
     tokio::time::timeout(within, wait)
         .await
         .map_err(|_| "no welcome in time".to_string())?
+}
+
+/// Connection number `n` enters with `token` once `gate` lets it through: opened from its own
+/// source IP, hello said, welcome received. The gate is held until then only.
+pub async fn enter_gated(
+    gate: &Semaphore,
+    server: SocketAddr,
+    url: &str,
+    n: u64,
+    token: String,
+) -> Result<Socket, String> {
+    let _permit = gate.acquire().await.map_err(|e| e.to_string())?;
+    let mut socket = open(server, source_ip(n), url).await?;
+    enter(&mut socket, token, WELCOME_WAIT).await?;
+    Ok(socket)
 }
 
 /// The next message from the server, decoded; `None` when the socket ends.

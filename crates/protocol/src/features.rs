@@ -20,10 +20,6 @@ impl Features {
         reactions: true,
         polls: true,
     };
-
-    pub fn all_on(&self) -> bool {
-        *self == Features::ALL_ON
-    }
 }
 
 impl Default for Features {

@@ -141,8 +141,8 @@ impl CloseReason {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// Who entered, dropped, came back or left since the last `people` event: the room gathers
-    /// these into one event at most every 100 ms, so a crowd entering at once is a handful of
-    /// events rather than one per person. Apply `people` first (each replaces the entry with its
+    /// these into one event at most every 100 ms (at once when someone leaves for good), so a
+    /// crowd entering at once is a handful of events rather than one per person. Apply `people` first (each replaces the entry with its
     /// `id`, or is added), then remove `left`.
     People {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -230,5 +230,16 @@ fn every_listed_client_type_is_one_the_decoder_knows() {
         }
     }
     let unknown = serde_json::from_value::<ClientMsg>(json!({ "type": "become_moderator" }));
-    assert!(unknown.unwrap_err().to_string().contains("unknown variant"));
+    let error = unknown.unwrap_err().to_string();
+    assert!(error.contains("unknown variant"));
+    // And the list is complete: the decoder names every type it knows in that error.
+    let known: Vec<&str> = error
+        .split_once("expected one of ")
+        .map(|(_, list)| list.split(", ").map(|n| n.trim_matches('`')).collect())
+        .unwrap_or_default();
+    let mut listed = CLIENT_MESSAGE_TYPES.to_vec();
+    listed.sort_unstable();
+    let mut known = known;
+    known.sort_unstable();
+    assert_eq!(listed, known);
 }

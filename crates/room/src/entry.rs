@@ -87,13 +87,11 @@ impl Room {
         entrant: Entrant,
         name: String,
     ) {
+        self.set_dropped(id, None);
         let Some(p) = self.participants.get_mut(&id) else {
             return;
         };
         let replaced = p.conn.replace(conn);
-        if let Some(at) = p.dropped_at.take() {
-            self.held.remove(&(at, id));
-        }
         p.name = name;
         p.picture = entrant.picture;
         p.mobile = entrant.mobile;
@@ -141,11 +139,8 @@ impl Room {
         };
         if let Some(p) = self.participants.get_mut(&id) {
             p.conn = None;
-            if let Some(at) = p.dropped_at.replace(now) {
-                self.held.remove(&(at, id));
-            }
-            self.held.insert((now, id));
         }
+        self.set_dropped(id, Some(now));
         self.person_changed(now, id);
     }
 
@@ -174,14 +169,26 @@ impl Room {
         }
     }
 
+    /// When `id`'s connection dropped (`None`: connected, or gone), kept in step with the
+    /// `held` order of places to give up.
+    fn set_dropped(&mut self, id: ParticipantId, at: Option<Millis>) {
+        let Some(p) = self.participants.get_mut(&id) else {
+            return;
+        };
+        if let Some(before) = std::mem::replace(&mut p.dropped_at, at) {
+            self.held.remove(&(before, id));
+        }
+        if let Some(at) = at {
+            self.held.insert((at, id));
+        }
+    }
+
     /// Takes someone out of the room for good: their seat, hand, request and invitation go too.
     pub(crate) fn remove_participant(&mut self, id: ParticipantId) {
+        self.set_dropped(id, None);
         let Some(p) = self.participants.remove(&id) else {
             return;
         };
-        if let Some(at) = p.dropped_at {
-            self.held.remove(&(at, id));
-        }
         self.by_identity.remove(&p.identity);
         if let Some(conn) = p.conn {
             self.by_conn.remove(&conn);

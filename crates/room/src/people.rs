@@ -1,5 +1,5 @@
 //! Who entered, dropped, came back or left, told to everyone in one `people` event at most every
-//! [`PEOPLE_EVERY`].
+//! [`PEOPLE_EVERY`]; someone leaving for good is told at once, with everything gathered so far.
 //!
 //! Telling everyone of each entry on its own costs a frame per person already in the room, so a
 //! crowd of N entering costs N²/2 frames; gathered over a short interval it costs a frame per

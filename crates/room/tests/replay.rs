@@ -64,6 +64,22 @@ struct Live {
 }
 
 impl Live {
+    /// A new room with everyone connected.
+    fn everyone_in(config: RoomConfig) -> Live {
+        let mut live = Live {
+            room: Room::new(config),
+            now: 1_000,
+            log: Vec::new(),
+            next_conn: 1,
+            conns: vec![None; PEOPLE.len()],
+            links: 0,
+        };
+        for who in 0..PEOPLE.len() {
+            live.step(Step::Connect(who));
+        }
+        live
+    }
+
     fn input(&mut self, input: Input) {
         let outputs = self.room.handle(self.now, input.clone());
         if input.changes_room(&outputs) {
@@ -135,17 +151,7 @@ proptest! {
         steps in proptest::collection::vec(step(), 1..120),
     ) {
         let config = RoomConfig { stage_mode: start, seat_limit: 2, grace: 3_000, ..RoomConfig::default() };
-        let mut live = Live {
-            room: Room::new(config.clone()),
-            now: 1_000,
-            log: Vec::new(),
-            next_conn: 1,
-            conns: vec![None; PEOPLE.len()],
-            links: 0,
-        };
-        for who in 0..PEOPLE.len() {
-            live.step(Step::Connect(who));
-        }
+        let mut live = Live::everyone_in(config.clone());
         for step in steps {
             live.step(step);
         }
@@ -180,17 +186,7 @@ proptest! {
         cut in 0usize..100,
     ) {
         let config = RoomConfig { stage_mode: start, seat_limit: 2, grace: 3_000, ..RoomConfig::default() };
-        let mut live = Live {
-            room: Room::new(config.clone()),
-            now: 1_000,
-            log: Vec::new(),
-            next_conn: 1,
-            conns: vec![None; PEOPLE.len()],
-            links: 0,
-        };
-        for who in 0..PEOPLE.len() {
-            live.step(Step::Connect(who));
-        }
+        let mut live = Live::everyone_in(config.clone());
         // The live room is saved as it stands once `cut` inputs are logged (or at the end).
         let mut saved: Option<(usize, String)> = None;
         for step in steps {

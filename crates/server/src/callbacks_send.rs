@@ -6,6 +6,7 @@
 //! When the site stays unreachable a batch is given up after [`MAX_ATTEMPTS`] and stays kept
 //! for the next start.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -105,14 +106,20 @@ pub fn resend_kept(store: &Arc<dyn Store>, auth: &Arc<Auth>) {
             return;
         }
     };
+    // Grouped by room and callback, in the order each group first appears.
     let mut rooms: Vec<(String, String, Vec<Report>)> = Vec::new();
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
     for k in kept {
-        match rooms
-            .iter_mut()
-            .find(|(room, url, _)| *room == k.room && *url == k.url)
-        {
-            Some((_, _, reports)) => reports.push(k.report),
-            None => rooms.push((k.room, k.url, vec![k.report])),
+        match index.get(&(k.room.clone(), k.url.clone())) {
+            Some(&i) => {
+                if let Some((_, _, reports)) = rooms.get_mut(i) {
+                    reports.push(k.report);
+                }
+            }
+            None => {
+                index.insert((k.room.clone(), k.url.clone()), rooms.len());
+                rooms.push((k.room, k.url, vec![k.report]));
+            }
         }
     }
     for (room, url, reports) in rooms {

@@ -13,7 +13,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::http::allowed_origins;
+use crate::http::origin_listed;
 use crate::state::AppState;
 
 /// Where the stable entry is served.
@@ -121,15 +121,11 @@ pub async fn cors(State(state): State<Arc<AppState>>, request: Request, next: Ne
         .and_then(|v| v.to_str().ok())
         .map(|o| o.trim_end_matches('/').to_string());
     let mut response = next.run(request).await;
-    let allowed = allowed_origins(&state.config);
     let headers = response.headers_mut();
     headers.append(header::VARY, HeaderValue::from_static("Origin"));
-    if let Some(origin) = origin {
-        let any = allowed.iter().any(|a| a == "*");
-        if any || allowed.iter().any(|a| a.eq_ignore_ascii_case(&origin)) {
-            if let Ok(value) = HeaderValue::from_str(&origin) {
-                headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
-            }
+    if let Some(origin) = origin.filter(|o| origin_listed(o, &state.origins)) {
+        if let Ok(value) = HeaderValue::from_str(&origin) {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
         }
     }
     response

@@ -75,7 +75,7 @@ async fn ws(
     );
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    if !origin_allowed(origin, host, &allowed_origins(&state.config)) {
+    if !origin_allowed(origin, host, &state.origins) {
         tracing::info!(
             origin = origin.unwrap_or(""),
             "WebSocket from a foreign origin refused"
@@ -188,14 +188,18 @@ pub fn origin_allowed(origin: Option<&str>, host: Option<&str>, allowed: &[Strin
         return true;
     };
     let origin = origin.trim_end_matches('/');
-    if allowed
-        .iter()
-        .any(|a| a == "*" || a.eq_ignore_ascii_case(origin))
-    {
+    if origin_listed(origin, allowed) {
         return true;
     }
     let origin_host = origin.split_once("://").map(|(_, h)| h);
     matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+}
+
+/// Is `origin` (without a trailing `/`) on the list? `*` lists every origin.
+pub fn origin_listed(origin: &str, allowed: &[String]) -> bool {
+    allowed
+        .iter()
+        .any(|a| a == "*" || a.eq_ignore_ascii_case(origin))
 }
 
 /// `frame-ancestors` lists who may embed the pages in an `<iframe>`.

@@ -136,6 +136,14 @@ impl Limits {
         self.entries.allow(&budget_key(identity), now)
     }
 
+    /// Give back the entry [`Limits::entry_of`] took for a hello refused after all (a spent
+    /// token): whoever replays someone's token must not use up that person's entries.
+    pub fn entry_refused(&self, identity: &str, now: Instant) {
+        if let Some(bucket) = self.entries.bucket(&budget_key(identity), now) {
+            lock(&bucket).give_back();
+        }
+    }
+
     /// The message budget this identity's connections share.
     pub fn messages_of(&self, identity: &str, now: Instant) -> Option<SharedBucket> {
         self.messages.bucket(&budget_key(identity), now)

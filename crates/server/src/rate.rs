@@ -44,6 +44,11 @@ impl TokenBucket {
         }
     }
 
+    /// Put back a token taken for something that did not happen after all.
+    pub fn give_back(&mut self) {
+        self.tokens = (self.tokens + 1.0).min(self.burst);
+    }
+
     /// Whether the bucket would be full at `now` (nobody has used it for a while).
     pub fn is_full(&self, now: Instant) -> bool {
         let elapsed = now.saturating_duration_since(self.last).as_secs_f64();

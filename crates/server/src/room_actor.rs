@@ -202,7 +202,7 @@ impl RoomActor {
     /// One more input is in the log: save the room whole when enough have gathered.
     fn logged(&mut self) {
         self.unsaved += 1;
-        if self.unsaved >= self.store.snapshot_every() {
+        if self.unsaved >= self.rooms.snapshot_every() {
             self.save_room();
         }
     }
@@ -365,11 +365,10 @@ impl RoomActor {
                     },
                 );
                 // The newest token speaks for the activity's settings (it was signed by the
-                // site just now), so the entrant's welcome already shows them.
+                // site just now), so the entrant's welcome already shows them. The room ignores
+                // settings that did not change (and nothing is logged).
                 if let Some(features) = features {
-                    if features != self.room.config().features {
-                        self.apply(Input::Configure { features });
-                    }
+                    self.apply(Input::Configure { features });
                 }
                 self.apply(Input::Connect { conn, entrant });
                 // The room neither admitted nor closed it: do not leave the session waiting.

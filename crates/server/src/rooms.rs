@@ -28,6 +28,8 @@ pub struct Rooms {
     registry: Mutex<Registry>,
     next_conn: AtomicU64,
     idle_delay: Duration,
+    /// How many inputs a room logs before it is saved whole again.
+    snapshot_every: u64,
     me: Weak<Rooms>,
     /// The SFU, once the server has started it.
     media: OnceLock<MediaLink>,
@@ -51,13 +53,20 @@ struct Entry {
 }
 
 impl Rooms {
-    pub fn new(auth: Arc<Auth>, store: Arc<dyn Store>, idle_delay: Duration) -> Arc<Rooms> {
+    /// `snapshot_every`: how many inputs a room logs before it is saved whole again.
+    pub fn new(
+        auth: Arc<Auth>,
+        store: Arc<dyn Store>,
+        idle_delay: Duration,
+        snapshot_every: u64,
+    ) -> Arc<Rooms> {
         Arc::new_cyclic(|me| Rooms {
             auth,
             store,
             registry: Mutex::new(Registry::default()),
             next_conn: AtomicU64::new(1),
             idle_delay,
+            snapshot_every: snapshot_every.max(1),
             me: me.clone(),
             media: OnceLock::new(),
         })
@@ -80,6 +89,10 @@ impl Rooms {
 
     pub fn idle_delay(&self) -> Duration {
         self.idle_delay
+    }
+
+    pub fn snapshot_every(&self) -> u64 {
+        self.snapshot_every
     }
 
     /// How many rooms have a running actor.
@@ -218,7 +231,12 @@ mod tests {
     async fn a_room_retires_once_idle_and_a_later_connect_opens_it_again() {
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open_in_memory().unwrap());
         let auth = Arc::new(Auth::new(&Secret::new("s"), 600, store.clone()));
-        let rooms = Rooms::new(auth, store, Duration::from_millis(50));
+        let rooms = Rooms::new(
+            auth,
+            store,
+            Duration::from_millis(50),
+            crate::store::DEFAULT_SNAPSHOT_EVERY,
+        );
         let config = || RoomConfig {
             grace: 0,
             ..RoomConfig::default()

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{oneshot, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::room_actor::ToRoom;
 use crate::rooms::Rooms;
@@ -76,11 +76,23 @@ impl Default for Shutdown {
 pub async fn save_rooms(rooms: &Rooms, within: Duration) {
     let deadline = tokio::time::Instant::now() + within;
     let mut saving = Vec::new();
+    let mut busy = Vec::new();
+    // Every room is asked at once; only a room whose mailbox is full is waited on, after the
+    // others were asked, so one busy room cannot use up everyone's time.
     for (room, mailbox) in rooms.mailboxes() {
         let (done, saved) = oneshot::channel();
-        match tokio::time::timeout_at(deadline, mailbox.send(ToRoom::ShutDown { done })).await {
-            Ok(Ok(())) => saving.push((room, saved)),
+        match mailbox.try_send(ToRoom::ShutDown { done }) {
+            Ok(()) => saving.push((room, saved)),
+            Err(mpsc::error::TrySendError::Full(message)) => {
+                busy.push((room, mailbox, message, saved))
+            }
             // The room had stopped already: nothing to save.
+            Err(mpsc::error::TrySendError::Closed(_)) => {}
+        }
+    }
+    for (room, mailbox, message, saved) in busy {
+        match tokio::time::timeout_at(deadline, mailbox.send(message)).await {
+            Ok(Ok(())) => saving.push((room, saved)),
             Ok(Err(_)) => {}
             Err(_) => tracing::warn!(room, "the room was too busy to be saved before exiting"),
         }

@@ -17,12 +17,15 @@ pub struct AppState {
     pub shutdown: Shutdown,
     /// Rate limits that span connections (per identity, per source IP).
     pub limits: Limits,
+    /// The origins allowed to open the WebSocket and read the client's files (the configured
+    /// ones and the public URL's), worked out once.
+    pub origins: Vec<String>,
 }
 
 impl AppState {
     /// Open the configured store and set up the shared state around it.
     pub fn new(config: Config) -> Result<Arc<AppState>, StoreError> {
-        let store = store::open(config.backend(), config.snapshot_every)?;
+        let store = store::open(config.backend())?;
         Ok(AppState::with_store(config, store))
     }
 
@@ -33,9 +36,15 @@ impl AppState {
             config.max_token_lifetime,
             store.clone(),
         ));
-        let rooms = Rooms::new(auth.clone(), store.clone(), IDLE_DELAY);
+        let rooms = Rooms::new(
+            auth.clone(),
+            store.clone(),
+            IDLE_DELAY,
+            config.snapshot_every,
+        );
         Arc::new(AppState {
             limits: Limits::new(config.max_hellos_per_ip, config.max_pending_per_ip),
+            origins: crate::http::allowed_origins(&config),
             config,
             auth,
             rooms,

@@ -564,3 +564,36 @@ async fn a_hello_turned_away_for_entering_too_often_keeps_its_token() {
     c.send(token_hello(refused_token)).await;
     c.welcomed().await;
 }
+
+#[tokio::test]
+async fn a_replayed_token_costs_its_owner_no_entries() {
+    let server = Server::start();
+    let mut claims = server.claims(Role::Attendee, "Ada");
+    let token = mint(&claims);
+    let mut ada = Client::open(&server).await;
+    ada.send(token_hello(token.clone())).await;
+    ada.welcomed().await;
+    // Someone who captured Ada's token tries it again and again: more often than her entry
+    // budget (20) allows.
+    for _ in 0..30 {
+        let mut thief = Client::open(&server).await;
+        thief.send(token_hello(token.clone())).await;
+        thief.error(ErrorCode::TokenReused).await;
+    }
+    // Ada's next token (the same person, a new token id) still lets her in.
+    claims.jti = format!("{}-next", claims.jti);
+    let mut again = Client::open(&server).await;
+    again.send(token_hello(mint(&claims))).await;
+    again.welcomed().await;
+}
+
+#[tokio::test]
+async fn a_token_whose_issuer_has_a_colon_is_refused() {
+    // The identity is `iss:sub`: `a:b` + `c` and `a` + `b:c` must not be the same person.
+    let server = Server::start();
+    let mut claims = server.claims(Role::Attendee, "Ada");
+    claims.iss = "https://site.example".into();
+    let mut c = Client::open(&server).await;
+    c.send(token_hello(mint(&claims))).await;
+    c.error(ErrorCode::InvalidToken).await;
+}

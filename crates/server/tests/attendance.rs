@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use base64::Engine as _;
-use common::postgres::Postgres;
+use common::database::Database;
 use common::*;
 use hmac::{Hmac, Mac};
 use podium_protocol::{ClientMsg, Event, PollId, Role, StageMode};
@@ -305,66 +305,32 @@ fn the_shared_callback_vector_is_signed_and_shaped_as_the_server_does() {
     assert_eq!(body["reports"], ours);
 }
 
-/// Where a restarted server finds what the killed one kept.
-enum Db {
-    Sqlite(tempfile::TempDir),
-    Postgres(Postgres),
-}
-
-impl Db {
-    fn start(&self) -> Server {
-        let url;
-        let args = match self {
-            Db::Sqlite(dir) => ["--data", dir.path().to_str().unwrap()],
-            Db::Postgres(pg) => {
-                url = pg.url("postgres");
-                ["--database", url.as_str()]
-            }
-        };
-        Server::start_with(StageMode::Open, "serve", &args)
-    }
-
-    /// The reports kept in the store, as the site would receive them, oldest first.
-    fn kept(&self) -> Vec<Value> {
-        const KEPT: &str = "SELECT report FROM attendance_reports ORDER BY seq";
-        let texts: Vec<String> = match self {
-            Db::Sqlite(dir) => {
-                let db = rusqlite::Connection::open(dir.path().join("podium.db")).unwrap();
-                let mut stmt = db.prepare(KEPT).unwrap();
-                let rows = stmt.query_map([], |r| r.get(0)).unwrap();
-                rows.map(Result::unwrap).collect()
-            }
-            Db::Postgres(pg) => pg.with_client("postgres", |c| {
-                c.query(KEPT, &[])
-                    .unwrap()
-                    .iter()
-                    .map(|r| r.get(0))
-                    .collect()
-            }),
-        };
-        texts
-            .iter()
-            .map(|t| serde_json::from_str(t).unwrap())
-            .collect()
-    }
+/// The reports kept in the store, as the site would receive them, oldest first.
+fn kept_reports(db: &Database) -> Vec<Value> {
+    db.store()
+        .kept_reports()
+        .unwrap()
+        .iter()
+        .map(|k| serde_json::to_value(&k.report).unwrap())
+        .collect()
 }
 
 #[tokio::test]
 async fn reports_the_site_did_not_take_outlive_a_kill_9() {
-    reports_outlive_a_kill_9(Db::Sqlite(tempfile::tempdir().unwrap())).await;
+    reports_outlive_a_kill_9(Database::sqlite()).await;
 }
 
 #[tokio::test]
 async fn reports_the_site_did_not_take_outlive_a_kill_9_with_postgresql() {
-    reports_outlive_a_kill_9(Db::Postgres(Postgres::start())).await;
+    reports_outlive_a_kill_9(Database::postgres()).await;
 }
 
-async fn reports_outlive_a_kill_9(db: Db) {
+async fn reports_outlive_a_kill_9(db: Database) {
     // The site is down: every call is answered 503 and the reports wait.
     let rx = Receiver::default();
     rx.down.store(true, Ordering::SeqCst);
     let url = start_receiver(rx.clone()).await;
-    let mut server = db.start();
+    let mut server = db.start(StageMode::Open, &[]);
 
     let (teacher_id, teacher, student_id, mut student, _) = a_poll_answered(&server, &url, 1).await;
     student
@@ -375,7 +341,7 @@ async fn reports_outlive_a_kill_9(db: Db) {
     // Tried and refused, and kept: the two joins, the answer and the leave.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     let kept = loop {
-        let kept = db.kept();
+        let kept = kept_reports(&db);
         let refused = rx.calls.lock().unwrap().iter().any(|c| c.answered == 503);
         if kept.len() == 4 && refused {
             break kept;
@@ -391,7 +357,7 @@ async fn reports_outlive_a_kill_9(db: Db) {
 
     // The site is back, and so is the server, on the same database: it sends what it kept.
     rx.down.store(false, Ordering::SeqCst);
-    let _server = db.start();
+    let _server = db.start(StageMode::Open, &[]);
     let reports = wait_for(&rx, "the kept reports", |r| r.len() >= kept.len()).await;
     // Nothing more comes: each report arrives once, as it was made before the kill.
     tokio::time::sleep(Duration::from_millis(1_500)).await;
@@ -422,8 +388,8 @@ async fn reports_outlive_a_kill_9(db: Db) {
     }
     // Delivered reports are forgotten.
     assert!(
-        db.kept().is_empty(),
+        kept_reports(&db).is_empty(),
         "the store still keeps {:#?}",
-        db.kept()
+        kept_reports(&db)
     );
 }

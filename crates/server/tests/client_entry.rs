@@ -6,8 +6,6 @@ mod common;
 
 use common::*;
 use podium_protocol::StageMode;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 const MOODLE: &str = "https://moodle.example.edu";
 
@@ -26,38 +24,6 @@ fn built_client() -> tempfile::TempDir {
     dir
 }
 
-/// A GET with an `Origin` header: status, lower-cased headers, body.
-async fn get_from(
-    server: &Server,
-    path: &str,
-    origin: &str,
-) -> (u16, Vec<(String, String)>, String) {
-    let mut stream = TcpStream::connect(server.addr).await.unwrap();
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {}\r\nOrigin: {origin}\r\nConnection: close\r\n\r\n",
-        server.addr
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
-    let raw = String::from_utf8_lossy(&raw).to_string();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .unwrap()
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    (status, headers, body.to_string())
-}
-
 #[tokio::test]
 async fn the_stable_entry_loads_the_hashed_build_and_exports_mount() {
     let dir = built_client();
@@ -67,7 +33,12 @@ async fn the_stable_entry_loads_the_hashed_build_and_exports_mount() {
         "serve",
         &["--static-dir", static_dir, "--allowed-origins", MOODLE],
     );
-    let (status, headers, body) = get_from(&server, "/client/podium.js", MOODLE).await;
+    let (status, headers, body) = http_get_with(
+        &server,
+        "/client/podium.js",
+        &format!("Origin: {MOODLE}\r\n"),
+    )
+    .await;
     assert_eq!(status, 200);
     assert!(header(&headers, "content-type")
         .unwrap()
@@ -83,7 +54,8 @@ async fn the_stable_entry_loads_the_hashed_build_and_exports_mount() {
 
     // The files it names may be read from the Moodle page too (module script and WebAssembly).
     for path in ["/podium-client-abc123.js", "/podium-client-abc123_bg.wasm"] {
-        let (status, headers, _) = get_from(&server, path, MOODLE).await;
+        let (status, headers, _) =
+            http_get_with(&server, path, &format!("Origin: {MOODLE}\r\n")).await;
         assert_eq!(status, 200, "{path}");
         assert_eq!(
             header(&headers, "access-control-allow-origin"),
@@ -93,7 +65,12 @@ async fn the_stable_entry_loads_the_hashed_build_and_exports_mount() {
     }
 
     // Another site may not.
-    let (status, headers, _) = get_from(&server, "/client/podium.js", "https://evil.example").await;
+    let (status, headers, _) = http_get_with(
+        &server,
+        "/client/podium.js",
+        "Origin: https://evil.example\r\n",
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(header(&headers, "access-control-allow-origin"), None);
     // Nor does the WebSocket take it.

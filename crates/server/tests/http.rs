@@ -117,28 +117,20 @@ async fn a_websocket_from_a_foreign_origin_is_refused() {
 
 #[test]
 fn the_token_subcommand_prints_a_token_the_server_accepts() {
-    let out = Command::new(env!("CARGO_BIN_EXE_podium-server"))
-        .args([
-            "token",
-            "--room",
-            "demo",
-            "--role",
-            "moderator",
-            "--name",
-            "Ada Lovelace",
-            "--sub",
-            "7",
-        ])
-        .args(["--ttl", "120", "--stage-mode", "open"])
-        .env("PODIUM_SECRET", SECRET)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let token = token_command(&[
+        "--room",
+        "demo",
+        "--role",
+        "moderator",
+        "--name",
+        "Ada Lovelace",
+        "--sub",
+        "7",
+        "--ttl",
+        "120",
+        "--stage-mode",
+        "open",
+    ]);
     let key = jsonwebtoken::DecodingKey::from_secret(SECRET.as_bytes());
     let claims = podium_server::auth::verify_token(&key, &token, now(), 600).unwrap();
     assert_eq!(claims.role, Role::Moderator);

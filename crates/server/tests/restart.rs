@@ -9,7 +9,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::postgres::Postgres;
+use common::database::Database;
 use common::*;
 use podium_protocol::{
     Auth, ChatMessage, ClientMsg, CloseReason, ErrorCode, Event, InviteLinkView, ParticipantView,
@@ -21,14 +21,8 @@ const GRACE_SECS: &str = "4";
 
 /// Where the server keeps its state, and how often it saves rooms whole.
 struct Db {
-    backend: Backend,
+    database: Database,
     snapshot_every: u64,
-}
-
-enum Backend {
-    /// `podium.db` in this directory (given as a directory, so the default name is used).
-    Sqlite(tempfile::TempDir),
-    Postgres(Postgres),
 }
 
 impl Db {
@@ -40,30 +34,22 @@ impl Db {
 
     fn sqlite(snapshot_every: u64) -> Db {
         Db {
-            backend: Backend::Sqlite(tempfile::tempdir().unwrap()),
+            database: Database::sqlite(),
             snapshot_every,
         }
     }
 
     fn postgres(snapshot_every: u64) -> Db {
         Db {
-            backend: Backend::Postgres(Postgres::start()),
+            database: Database::postgres(),
             snapshot_every,
         }
     }
 
     fn start(&self) -> Server {
         let every = self.snapshot_every.to_string();
-        let mut args = vec!["--grace-secs", GRACE_SECS, "--snapshot-every", &every];
-        let url;
-        match &self.backend {
-            Backend::Sqlite(dir) => args.extend(["--data", dir.path().to_str().unwrap()]),
-            Backend::Postgres(pg) => {
-                url = pg.url("postgres");
-                args.extend(["--database", &url]);
-            }
-        }
-        Server::start_with(StageMode::Open, "serve", &args)
+        let args = ["--grace-secs", GRACE_SECS, "--snapshot-every", &every];
+        self.database.start(StageMode::Open, &args)
     }
 
     /// How many inputs the room's stored log holds, and after which one it was last saved.
@@ -74,24 +60,10 @@ impl Db {
 
     /// As [`Db::stored_log`], with the number of the last input in the log.
     fn stored_log_ends(&self) -> (i64, Option<i64>, Option<i64>) {
-        const ROWS: &str = "SELECT count(*) FROM room_inputs";
-        const SAVED: &str = "SELECT max(n) FROM room_snapshots";
-        const LAST: &str = "SELECT max(n) FROM room_inputs";
-        match &self.backend {
-            Backend::Sqlite(dir) => {
-                let db = rusqlite::Connection::open(dir.path().join("podium.db")).unwrap();
-                let rows = db.query_row(ROWS, [], |r| r.get(0)).unwrap();
-                let saved = db.query_row(SAVED, [], |r| r.get(0)).unwrap();
-                let last = db.query_row(LAST, [], |r| r.get(0)).unwrap();
-                (rows, saved, last)
-            }
-            Backend::Postgres(pg) => pg.with_client("postgres", |c| {
-                let rows = c.query_one(ROWS, &[]).unwrap().get(0);
-                let saved = c.query_one(SAVED, &[]).unwrap().get(0);
-                let last = c.query_one(LAST, &[]).unwrap().get(0);
-                (rows, saved, last)
-            }),
-        }
+        let rows = self.database.number("SELECT count(*) FROM room_inputs");
+        let saved = self.database.number("SELECT max(n) FROM room_snapshots");
+        let last = self.database.number("SELECT max(n) FROM room_inputs");
+        (rows.expect("a count"), saved, last)
     }
 
     /// When rooms are saved after every input: wait until the last save is written (saves run
@@ -461,7 +433,7 @@ async fn a_class_survives_a_kill_9(db: Db) {
 async fn the_database_outlives_a_clean_shutdown_too() {
     let db = Db::sqlite(Db::WHOLE_LOG);
     outlives_a_clean_shutdown(&db).await;
-    let Backend::Sqlite(dir) = &db.backend else {
+    let Database::Sqlite(dir) = &db.database else {
         unreachable!()
     };
     assert!(

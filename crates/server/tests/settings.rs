@@ -160,24 +160,18 @@ async fn a_token_without_features_opens_a_room_with_everything_on() {
 
 #[test]
 fn the_token_subcommand_carries_the_switches_and_the_callback_as_the_plugin_does() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_podium-server"))
-        .args([
-            "token", "--room", "site:42", "--role", "attendee", "--name", "Grace",
-        ])
-        .args(["--features", "chat,polls"])
-        .args([
-            "--callback",
-            "https://moodle.example.edu/mod/podium/callback.php",
-        ])
-        .env("PODIUM_SECRET", SECRET)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let token = token_command(&[
+        "--room",
+        "site:42",
+        "--role",
+        "attendee",
+        "--name",
+        "Grace",
+        "--features",
+        "chat,polls",
+        "--callback",
+        "https://moodle.example.edu/mod/podium/callback.php",
+    ]);
     use base64::Engine as _;
     let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(token.split('.').nth(1).unwrap())

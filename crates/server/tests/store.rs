@@ -7,8 +7,10 @@ mod common;
 use std::sync::Arc;
 
 use common::postgres::Postgres;
+use common::{chat, entrant};
 use podium_protocol::{ClientMsg, Role, StageMode};
-use podium_room::{Entrant, Input, Room, RoomConfig};
+use podium_room::{Input, Room, RoomConfig};
+use podium_server::callbacks::{Report, What};
 use podium_server::store::{PostgresStore, ResumeEntry, SqliteStore, Store};
 
 /// Opens (or opens again) one fresh location of a backend.
@@ -38,6 +40,10 @@ const CHECKS: &[(&str, Check)] = &[
     (
         "resume_credentials_last_until_they_expire",
         resume_credentials_last_until_they_expire,
+    ),
+    (
+        "reports_are_kept_once_in_order_until_forgotten",
+        reports_are_kept_once_in_order_until_forgotten,
     ),
     ("everything_outlives_a_reopen", everything_outlives_a_reopen),
 ];
@@ -100,24 +106,6 @@ fn postgresql_refuses_a_newer_schema_and_a_bad_url() {
     assert!(PostgresStore::open("not a url at all=").is_err());
     let tls = PostgresStore::open(&format!("{url}?sslmode=require")).err();
     assert!(tls.is_some(), "no TLS to the database: said, not ignored");
-}
-
-fn entrant(identity: &str, role: Role) -> Entrant {
-    Entrant {
-        identity: identity.into(),
-        name: "Ada".into(),
-        role,
-        picture: None,
-        mobile: false,
-        via_link: None,
-    }
-}
-
-fn chat(conn: u64, text: &str) -> Input {
-    Input::Command {
-        conn,
-        msg: ClientMsg::Chat { text: text.into() },
-    }
 }
 
 fn config_is_fixed_by_the_first_opener(open: &Opener) {
@@ -330,6 +318,53 @@ fn resume_credentials_last_until_they_expire(open: &Opener) {
     assert!(store.resume(&hash, 4000).unwrap().is_some());
     assert_eq!(store.prune_resume(5000).unwrap(), 1);
     assert_eq!(store.resume(&hash, 10).unwrap(), None);
+}
+
+fn reports_are_kept_once_in_order_until_forgotten(open: &Opener) {
+    let store = open();
+    let report = |n: u32, what: What| Report {
+        id: format!("p-{n}"),
+        user: "7".into(),
+        at: 1_767_225_600,
+        what,
+    };
+    let batch = vec![
+        report(1, What::Join),
+        report(
+            2,
+            What::PollAnswer {
+                poll: 1,
+                choices: vec![0, 2],
+            },
+        ),
+    ];
+    store.keep_reports("r", "https://site/cb", &batch).unwrap();
+    // Kept again (a retry after a lost answer): still once.
+    store.keep_reports("r", "https://site/cb", &batch).unwrap();
+    let leave = report(
+        3,
+        What::Leave {
+            seconds: 300,
+            stage_seconds: 60,
+        },
+    );
+    store
+        .keep_reports("s", "https://other/cb", std::slice::from_ref(&leave))
+        .unwrap();
+    let kept = store.kept_reports().unwrap();
+    let reports: Vec<&Report> = kept.iter().map(|k| &k.report).collect();
+    assert_eq!(reports, vec![&batch[0], &batch[1], &leave]);
+    assert_eq!(
+        (kept[2].room.as_str(), kept[2].url.as_str()),
+        ("s", "https://other/cb")
+    );
+
+    store
+        .forget_reports(&["p-1".to_string(), "p-3".to_string()])
+        .unwrap();
+    let kept = store.kept_reports().unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].report, batch[1]);
 }
 
 fn everything_outlives_a_reopen(open: &Opener) {

@@ -9,27 +9,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::postgres::Postgres;
+use common::{chat, entrant};
 use podium_protocol::{ClientMsg, Role};
-use podium_room::{Entrant, Input, Room, RoomConfig};
+use podium_room::{Input, Room, RoomConfig};
 use podium_server::store::{PostgresStore, SqliteStore, Store};
-
-fn entrant(identity: &str, role: Role) -> Entrant {
-    Entrant {
-        identity: identity.into(),
-        name: "Ada".into(),
-        role,
-        picture: None,
-        mobile: false,
-        via_link: None,
-    }
-}
-
-fn chat(conn: u64, text: &str) -> Input {
-    Input::Command {
-        conn,
-        msg: ClientMsg::Chat { text: text.into() },
-    }
-}
 
 /// Figures for docs/storage.md, for both backends: appends, saving a big room, and opening a
 /// room from a saved room and a tail against opening it from its whole log.
@@ -198,10 +181,7 @@ fn measure_a_long_sqlite_log() {
         let stored = prefix.open_room("r", &config).unwrap();
         let load = t.elapsed();
         let t = Instant::now();
-        let mut room = Room::new(stored.config);
-        for logged in stored.inputs {
-            room.handle(logged.at, logged.input);
-        }
+        let _room = stored.rebuild();
         let replay = t.elapsed();
         println!(
             "{n} inputs: load {} ms, replay {} ms",

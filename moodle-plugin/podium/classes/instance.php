@@ -38,6 +38,9 @@ class instance {
     /** @var string[] The on/off features of a room, as stored in the podium table. */
     const FEATURES = ['chat' => 'chatenabled', 'reactions' => 'reactionsenabled', 'polls' => 'pollsenabled'];
 
+    /** @var string[] The tables that hold what was recorded about people, each by `podiumid` and `userid`. */
+    const USER_DATA_TABLES = ['podium_attendance', 'podium_reports'];
+
     /**
      * A stored stage mode, or the default one when it is not a known mode.
      *
@@ -144,10 +147,34 @@ class instance {
         if (!$DB->record_exists('podium', ['id' => $id])) {
             return false;
         }
-        $DB->delete_records('podium_attendance', ['podiumid' => $id]);
-        $DB->delete_records('podium_reports', ['podiumid' => $id]);
+        foreach (self::USER_DATA_TABLES as $table) {
+            $DB->delete_records($table, ['podiumid' => $id]);
+        }
         $DB->delete_records('podium', ['id' => $id]);
         return true;
+    }
+
+    /**
+     * Remove what was recorded about people in a course's activities, when the course is reset
+     * with that option chosen (podium_reset_userdata).
+     *
+     * @param \stdClass $data The course reset form's data.
+     * @return array The status of each item reset, as the course reset shows it.
+     */
+    public static function reset_userdata(\stdClass $data): array {
+        global $DB;
+        if (empty($data->reset_podium_attendance)) {
+            return [];
+        }
+        foreach (self::USER_DATA_TABLES as $table) {
+            $DB->delete_records_select($table, 'podiumid IN (SELECT id FROM {podium} WHERE course = :courseid)',
+                ['courseid' => $data->courseid]);
+        }
+        return [[
+            'component' => get_string('modulenameplural', 'mod_podium'),
+            'item' => get_string('resetattendance', 'mod_podium'),
+            'error' => false,
+        ]];
     }
 
     /**

@@ -236,6 +236,20 @@ class token {
     }
 
     /**
+     * The optional claims that come from the activity's settings: the stage mode the room
+     * starts in and which of chat, reactions and polls it offers.
+     *
+     * @param \stdClass $podium The podium record.
+     * @return array For {@see self::claims()}'s `$optional`.
+     */
+    public static function activity_claims(\stdClass $podium): array {
+        return [
+            'stage_mode' => instance::stage_mode($podium->stagemode ?? ''),
+            'features' => instance::features($podium),
+        ];
+    }
+
+    /**
      * Whether the server takes this as an attendance callback: an http or https URL without
      * spaces, at most {@see self::CALLBACK_MAX_BYTES} long.
      *
@@ -281,11 +295,9 @@ class token {
             has_capability('mod/podium:present', $context, $user)
         );
 
-        $optional = [
+        $optional = self::activity_claims($podium) + [
             'locale' => current_language(),
             'room_title' => format_string($podium->name, true, ['context' => $context, 'escape' => false]),
-            'stage_mode' => instance::stage_mode($podium->stagemode ?? ''),
-            'features' => instance::features($podium),
             'callback' => (new \moodle_url('/mod/podium/callback.php'))->out(false),
         ];
         if (!empty($user->picture)) {

@@ -71,6 +71,15 @@ final class instance_test extends \basic_testcase {
         $this->assertFalse(isset($locked->completionpoll));
     }
 
+    public function test_the_user_data_tables_are_every_table_about_people(): void {
+        $xml = simplexml_load_file(dirname(__DIR__) . '/db/install.xml');
+        $tables = [];
+        foreach ($xml->xpath('//TABLE[FIELDS/FIELD[@NAME="userid"]]') as $table) {
+            $tables[] = (string) $table['NAME'];
+        }
+        $this->assertSame($tables, instance::USER_DATA_TABLES);
+    }
+
     public function test_the_token_names_every_feature_in_order(): void {
         $this->assertSame(['chat' => true, 'reactions' => false, 'polls' => true],
             token::features_claim(['polls' => true, 'reactions' => false]));

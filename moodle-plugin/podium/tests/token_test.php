@@ -103,6 +103,14 @@ final class token_test extends \basic_testcase {
         $this->assertSame(990, $claims['nbf']);
     }
 
+    public function test_the_activity_settings_reach_the_token(): void {
+        $podium = (object) ['stagemode' => 'invite', 'chatenabled' => 1, 'reactionsenabled' => 0, 'pollsenabled' => 1];
+        $claims = $this->sample(token::activity_claims($podium));
+        $this->assertSame('invite', $claims['stage_mode']);
+        $this->assertSame(['chat' => true, 'reactions' => false, 'polls' => true], $claims['features'],
+            'the client learns the features from the token, not from the page');
+    }
+
     public function test_empty_optional_claims_are_left_out(): void {
         $claims = $this->sample(['picture' => null, 'locale' => '', 'room_title' => 'Week 3']);
         $this->assertSame(array_merge(self::REQUIRED, ['room_title']), array_keys($claims));

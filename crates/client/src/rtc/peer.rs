@@ -106,15 +106,15 @@ impl Peer {
     }
 
     /// The live transceiver negotiated under `mid`.
-    pub fn transceiver(&self, mid: &str) -> Option<RtcRtpTransceiver> {
+    /// The transceivers in use, with their m-line (read once: each read crosses into JS).
+    pub fn transceivers(&self) -> Vec<(String, RtcRtpTransceiver)> {
         self.pc
             .get_transceivers()
             .iter()
             .filter_map(|t| t.dyn_into::<RtcRtpTransceiver>().ok())
-            .find(|t| {
-                t.mid().as_deref() == Some(mid)
-                    && t.current_direction() != Some(RtcRtpTransceiverDirection::Stopped)
-            })
+            .filter(|t| t.current_direction() != Some(RtcRtpTransceiverDirection::Stopped))
+            .filter_map(|t| Some((t.mid()?, t)))
+            .collect()
     }
 
     pub fn close(&self) {

@@ -63,6 +63,9 @@ impl Senders {
 /// device is gone; asking again would not help).
 struct Source {
     track: MediaStreamTrack,
+    /// The stream it came in (that track alone): the camera's is shown on this person's tile,
+    /// the same stream each time so the tile never restarts.
+    stream: MediaStream,
     asked: String,
 }
 
@@ -118,6 +121,7 @@ impl Local {
                     }
                     *slot = first_track(&stream, video).map(|track| Source {
                         track,
+                        stream,
                         asked: device.clone(),
                     });
                 }
@@ -138,9 +142,7 @@ impl Local {
 
     /// The camera as a stream for this person's own tile.
     pub fn camera_stream(&self) -> Option<MediaStream> {
-        let track = &self.video.as_ref()?.track;
-        let tracks = js_sys::Array::of1(track);
-        MediaStream::new_with_tracks(&tracks).ok()
+        Some(self.video.as_ref()?.stream.clone())
     }
 
     pub fn screen(&self) -> Option<MediaStream> {

@@ -20,10 +20,12 @@ pub struct Remote {
 /// The incoming tracks the connection has now, keeping the streams of those that did not change
 /// (so their video and audio elements keep playing).
 pub fn remotes(peer: &Peer, tracks: &[MediaTrack], before: &[Remote]) -> Vec<Remote> {
+    let transceivers = peer.transceivers();
     tracks
         .iter()
         .filter_map(|t| {
-            let track = peer.transceiver(&t.mid)?.receiver().track();
+            let (_, transceiver) = transceivers.iter().find(|(mid, _)| *mid == t.mid)?;
+            let track = transceiver.receiver().track();
             let same: &wasm_bindgen::JsValue = track.as_ref();
             let kept = before
                 .iter()

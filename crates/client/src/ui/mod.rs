@@ -16,6 +16,7 @@ pub mod room;
 pub mod set_devices;
 pub mod sound;
 pub mod stage;
+pub mod tile;
 pub mod toolbar;
 pub mod video;
 

@@ -1,5 +1,4 @@
-//! The stage: a tile for each person on it (live camera, or picture or initials; name,
-//! microphone and camera; a highlight while they speak), a shared screen shown large above the
+//! The stage: a tile for each person on it ([`Tile`]), a shared screen shown large above the
 //! tiles, and reaction bursts floating over it all.
 
 use leptos::prelude::*;
@@ -8,8 +7,8 @@ use crate::app::use_ctx;
 use crate::rtc::Feed;
 use crate::ui::icons::{Icon, Svg};
 use crate::ui::reactions::Bursts;
+use crate::ui::tile::Tile;
 use crate::ui::video::Video;
-use crate::ui::{hue, initials};
 
 #[component]
 pub fn Stage() -> impl IntoView {
@@ -48,46 +47,9 @@ pub fn Stage() -> impl IntoView {
             </figure>
             <ul class=move || format!("tiles n{}", count().min(9)) aria-label=ctx.t("people.on_stage")>
                 <For each=move || tiles.get()
-                    key=|p| (p.id, p.name.clone(), p.mic, p.camera, p.connected, p.picture.clone())
+                    key=|p| (p.id, p.camera)
                     let:p>
-                    {
-                        let id = p.id;
-                        let mine = me.get_untracked() == Some(id);
-                        let style = format!("--hue:{}", hue(&p.name));
-                        let mic_label = ctx.t(if p.mic { "people.mic_on" } else { "people.mic_off" });
-                        let cam_label = ctx.t(if p.camera { "people.camera_on" } else { "people.camera_off" });
-                        let mic_title = mic_label.clone();
-                        let cam_title = cam_label.clone();
-                        let video_label = p.name.clone();
-                        let camera_on = p.camera;
-                        let feed = Feed::Camera { participant: id, mine };
-                        let speaking = move || media.view.with(|v| v.speaking == Some(id));
-                        view! {
-                            <li class="tile" class=("away", !p.connected) class=("cam-on", p.camera)
-                                class=("speaking", speaking) style=style data-participant=id.to_string()>
-                                <div class="avatar big" aria-hidden="true">
-                                    {match p.picture.clone() {
-                                        Some(src) => view! { <img src=src alt=""/> }.into_any(),
-                                        None => initials(&p.name).into_any(),
-                                    }}
-                                </div>
-                                {camera_on.then(|| view! { <Video feed=feed label=video_label mirror=mine/> })}
-                                <div class="tile-bar">
-                                    <span class="tile-name">{p.name.clone()}{mine.then(|| format!(" {}", ctx.t("people.you")))}</span>
-                                    {move || speaking().then(|| view! { <span class="sr-only">{ctx.t("media.speaking")}</span> })}
-                                    <span class="tile-state" class=("off", !p.mic) title=mic_title>
-                                        <Svg icon=if p.mic { Icon::Mic } else { Icon::MicOff }/>
-                                        <span class="sr-only">{mic_label}</span>
-                                    </span>
-                                    <span class="tile-state" class=("off", !p.camera) title=cam_title>
-                                        <Svg icon=if p.camera { Icon::Camera } else { Icon::CameraOff }/>
-                                        <span class="sr-only">{cam_label}</span>
-                                    </span>
-                                </div>
-                                {(!p.connected).then(|| view! { <span class="tile-away">{ctx.t("people.away")}</span> })}
-                            </li>
-                        }
-                    }
+                    <Tile id=p.id mine=me.get_untracked() == Some(p.id) camera_on=p.camera/>
                 </For>
             </ul>
             {move || (count() == 0).then(|| view! {

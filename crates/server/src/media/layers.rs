@@ -98,6 +98,16 @@ pub fn sizes(layers: &[(u8, Option<(u16, u16)>)]) -> Vec<(u16, u16)> {
 /// The rank of the best layer: a subscriber capped here gets whatever is best.
 pub const RANK_TOP: u8 = 3;
 
+/// The cap of a video before [`choose`] has looked at it, the same as `choose` gives a video
+/// whose shown size is not known: the lowest layer for a phone, the best for anyone else.
+pub fn unchosen_cap(phone: bool) -> u8 {
+    if phone {
+        0
+    } else {
+        RANK_TOP
+    }
+}
+
 pub fn rank(rid: &Rid) -> u8 {
     match &**rid {
         "h" | "f" => RANK_TOP,

@@ -41,6 +41,22 @@ impl TrackIn {
         into.sort_unstable_by_key(|(rank, _)| *rank);
     }
 
+    /// The simulcast layers arriving now, lowest rank first, as `(rank, bitrate, size)` with
+    /// each size as its keyframes told or as [`layers::sizes`] guesses it.
+    pub fn simulcast_layers(&self, now: Instant) -> Vec<(u8, u64, (u16, u16))> {
+        let mut live: Vec<&Layer> = self
+            .layers
+            .iter()
+            .filter(|l| l.live(now) && l.rid.is_some())
+            .collect();
+        live.sort_unstable_by_key(|l| l.rank());
+        let known: Vec<_> = live.iter().map(|l| (l.rank(), l.size)).collect();
+        live.iter()
+            .zip(layers::sizes(&known))
+            .map(|(l, size)| (l.rank(), l.bitrate, size))
+            .collect()
+    }
+
     /// Count one frame of media arriving on this track.
     pub fn saw(&mut self, data: &MediaData, now: Instant) {
         let size = if self.kind == MediaKind::Audio || !data.is_keyframe() {
@@ -70,6 +86,15 @@ impl TrackIn {
             .map(|l| l.bitrate)
             .sum()
     }
+}
+
+/// What forwarding one frame to one subscriber came to.
+#[derive(Debug, Default)]
+pub struct Forwarded {
+    /// Media was written: the subscriber's peer has packets to send.
+    pub wrote: bool,
+    /// The subscriber waits for a keyframe of this layer before it can switch to it.
+    pub wants_keyframe: Option<Option<Rid>>,
 }
 
 /// Where an outgoing track's media comes from.
@@ -289,6 +314,14 @@ impl Peer {
         }
     }
 
+    /// Hand the `Rtc` one input; a peer that fails is disconnected (and removed once polled).
+    pub fn feed(&mut self, input: str0m::Input) {
+        if let Err(e) = self.rtc.handle_input(input) {
+            tracing::debug!(conn = self.conn, error = ?e, "peer failed");
+            self.rtc.disconnect();
+        }
+    }
+
     /// New statistics: update the bandwidth estimate from what was sent since the last ones
     /// and what the receiver reports lost. True when the estimate changed.
     pub fn measure(&mut self, bytes_sent: u64, loss: Option<f32>, at: Instant) -> bool {
@@ -308,41 +341,44 @@ impl Peer {
     }
 
     /// Ask this peer for a keyframe on one of its tracks, at most every [`KEYFRAME_THROTTLE`].
-    pub fn request_keyframe(&mut self, mid: Mid, rid: Option<Rid>, now: Instant) {
+    /// True when a request went out (the peer has something to send).
+    pub fn request_keyframe(&mut self, mid: Mid, rid: Option<Rid>, now: Instant) -> bool {
         let Some(track) = self.tracks_in.iter_mut().find(|t| t.mid == mid) else {
-            return;
+            return false;
         };
         if track.kind == MediaKind::Audio {
-            return;
+            return false;
         }
         if track
             .last_keyframe_request
             .is_some_and(|at| now.saturating_duration_since(at) < KEYFRAME_THROTTLE)
         {
-            return;
+            return false;
         }
         track.last_keyframe_request = Some(now);
-        if let Some(mut writer) = self.rtc.writer(mid) {
-            if let Err(e) = writer.request_keyframe(rid, KeyframeRequestKind::Pli) {
-                tracing::debug!(conn = self.conn, error = ?e, "keyframe request failed");
-            }
+        let Some(mut writer) = self.rtc.writer(mid) else {
+            return false;
+        };
+        if let Err(e) = writer.request_keyframe(rid, KeyframeRequestKind::Pli) {
+            tracing::debug!(conn = self.conn, error = ?e, "keyframe request failed");
+            return false;
         }
+        true
     }
 
     /// Write a publisher's media to the outgoing track it feeds, choosing the simulcast layer.
-    /// Returns a layer to ask the publisher a keyframe for, when this subscriber waits for one.
-    pub fn forward(
-        &mut self,
-        source: Source,
-        live: &[(u8, Rid)],
-        data: &MediaData,
-    ) -> Option<Option<Rid>> {
-        let track = self
+    pub fn forward(&mut self, source: Source, live: &[(u8, Rid)], data: &MediaData) -> Forwarded {
+        let mut done = Forwarded::default();
+        let Some(track) = self
             .tracks_out
             .iter_mut()
-            .find(|t| t.source == source && matches!(t.state, OutState::Open(_)))?;
-        let mid = track.mid()?;
-        let mut want_keyframe = None;
+            .find(|t| t.source == source && matches!(t.state, OutState::Open(_)))
+        else {
+            return done;
+        };
+        let Some(mid) = track.mid() else {
+            return done;
+        };
         if data.rid.is_some() {
             let target = layers::pick(live, track.cap).copied();
             // Switch layers only on a keyframe of the wanted one, so the decoder never breaks.
@@ -350,20 +386,27 @@ impl Peer {
                 if data.rid == target && data.is_keyframe() {
                     track.layer = target;
                 } else {
-                    want_keyframe = Some(target);
+                    done.wants_keyframe = Some(target);
                 }
             }
             if data.rid != track.layer {
-                return want_keyframe;
+                return done;
             }
         }
-        let writer = self.rtc.writer(mid)?;
-        let pt = writer.match_params(data.params)?;
+        let Some(writer) = self.rtc.writer(mid) else {
+            return done;
+        };
+        let Some(pt) = writer.match_params(data.params) else {
+            return done;
+        };
         match writer.write(pt, data.network_time, data.time, data.data.clone()) {
-            Ok(()) => crate::metrics::METRICS.media_forwarded(),
+            Ok(()) => {
+                crate::metrics::METRICS.media_forwarded();
+                done.wrote = true;
+            }
             Err(e) => tracing::debug!(conn = self.conn, error = ?e, "could not forward media"),
         }
-        want_keyframe
+        done
     }
 
     /// Offer the client what changed in the tracks we send it, unless an offer is already out.

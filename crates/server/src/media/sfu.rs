@@ -16,7 +16,7 @@ use str0m::media::{KeyframeRequest, MediaData, Rid};
 use str0m::net::{Protocol, Receive, Transmit};
 use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
 
-use super::layers::{self, RANK_TOP};
+use super::layers;
 use super::peer::{OutState, Peer, Source, TrackOut};
 use super::{RoomKey, ToMedia};
 
@@ -251,27 +251,21 @@ impl Sfu {
                 peer.refuse("media_answer");
             }
             Some(Ok(opened)) => {
-                // A new subscriber needs a keyframe to start decoding.
+                // A new subscriber needs a keyframe to start decoding. A simulcast track's is
+                // asked for by `forward`, for the layer chosen for this subscriber; a track
+                // without layers is asked here.
                 let room = peer.room.clone();
-                let cap = if peer.mobile { 0 } else { RANK_TOP };
-                let mut live = Vec::new();
-                let wanted: Vec<(Source, Option<str0m::media::Rid>)> = opened
-                    .into_iter()
-                    .map(|source| {
-                        let track = self
-                            .peers
-                            .get(&source.conn)
-                            .and_then(|p| p.tracks_in.iter().find(|t| t.mid == source.mid));
-                        if let Some(t) = track {
-                            t.live_layers(now, &mut live);
-                        }
-                        (source, layers::pick(&live, cap).copied())
-                    })
-                    .collect();
                 self.rechoose.insert(conn);
-                for (source, rid) in wanted {
-                    if let Some(publisher) = self.peers.get_mut(&source.conn) {
-                        publisher.request_keyframe(source.mid, rid, now);
+                for source in opened {
+                    let Some(publisher) = self.peers.get_mut(&source.conn) else {
+                        continue;
+                    };
+                    let layered = publisher
+                        .tracks_in
+                        .iter()
+                        .find(|t| t.mid == source.mid)
+                        .is_some_and(|t| t.layers.iter().any(|l| l.rid.is_some()));
+                    if !layered && publisher.request_keyframe(source.mid, None, now) {
                         self.busy.insert(source.conn);
                     }
                 }
@@ -360,7 +354,7 @@ impl Sfu {
                         kind: *kind,
                         state: OutState::ToOpen,
                         layer: None,
-                        cap: if sub.mobile { 0 } else { RANK_TOP },
+                        cap: layers::unchosen_cap(sub.mobile),
                         view: None,
                         squeezed: None,
                     });
@@ -414,10 +408,7 @@ impl Sfu {
             return;
         };
         self.busy.insert(conn);
-        if let Err(e) = peer.rtc.handle_input(input) {
-            tracing::debug!(conn = peer.conn, error = ?e, "peer failed");
-            peer.rtc.disconnect();
-        }
+        peer.feed(input);
     }
 
     /// Let time pass for the peers whose timeout is due.
@@ -436,10 +427,7 @@ impl Sfu {
             }
             peer.timeout = now + NOT_SCHEDULED;
             self.busy.insert(conn);
-            if let Err(e) = peer.rtc.handle_input(Input::Timeout(now)) {
-                tracing::debug!(conn = peer.conn, error = ?e, "peer failed");
-                peer.rtc.disconnect();
-            }
+            peer.feed(Input::Timeout(now));
         }
     }
 
@@ -480,10 +468,7 @@ impl Sfu {
                     match peer.rtc.poll_output() {
                         Ok(Output::Timeout(t)) if t <= now && !timed_out => {
                             timed_out = true;
-                            if let Err(e) = peer.rtc.handle_input(Input::Timeout(now)) {
-                                tracing::debug!(conn, error = ?e, "peer failed");
-                                peer.rtc.disconnect();
-                            }
+                            peer.feed(Input::Timeout(now));
                         }
                         Ok(Output::Timeout(t)) => {
                             if peer.timeout != t {
@@ -533,8 +518,11 @@ impl Sfu {
                     return;
                 };
                 let (source, layer) = (track.source, track.layer);
-                if let Some(publisher) = self.peers.get_mut(&source.conn) {
-                    publisher.request_keyframe(source.mid, layer, now);
+                let asked = self
+                    .peers
+                    .get_mut(&source.conn)
+                    .is_some_and(|p| p.request_keyframe(source.mid, layer, now));
+                if asked {
                     self.busy.insert(source.conn);
                 }
             }
@@ -562,7 +550,7 @@ impl Sfu {
             conn: from,
             mid: data.mid,
         };
-        let mut keyframes = Vec::new();
+        let mut keyframes: Vec<Option<Rid>> = Vec::new();
         for conn in &room.peers {
             if *conn == from {
                 continue;
@@ -570,16 +558,24 @@ impl Sfu {
             let Some(sub) = self.peers.get_mut(conn) else {
                 continue;
             };
-            if let Some(rid) = sub.forward(source, &self.live, data) {
-                keyframes.push(rid);
+            let done = sub.forward(source, &self.live, data);
+            if done.wrote {
+                self.busy.insert(*conn);
             }
-            self.busy.insert(*conn);
+            if let Some(rid) = done.wants_keyframe {
+                if !keyframes.contains(&rid) {
+                    keyframes.push(rid);
+                }
+            }
         }
         if let Some(publisher) = self.peers.get_mut(&from) {
+            let mut asked = false;
             for rid in keyframes {
-                publisher.request_keyframe(data.mid, rid, now);
+                asked |= publisher.request_keyframe(data.mid, rid, now);
             }
-            self.busy.insert(from);
+            if asked {
+                self.busy.insert(from);
+            }
         }
     }
 }

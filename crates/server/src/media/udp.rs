@@ -104,10 +104,8 @@ impl Udp {
         let Some(destination) = self.run_to.take() else {
             return;
         };
-        let run = std::mem::take(&mut self.run);
         let segment = (self.run_count > 1).then_some(self.run_segment);
-        self.send_one(destination, &run, segment);
-        self.run = run;
+        self.send_one(destination, &self.run, segment);
         self.run.clear();
         self.run_count = 0;
         self.run_closed = false;

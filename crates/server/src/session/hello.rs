@@ -33,12 +33,19 @@ pub fn admit(state: &AppState, auth: HelloAuth, mobile: bool) -> Result<Admissio
     match auth {
         HelloAuth::Token { token } => {
             let claims = state.auth.check_token(&token, now_secs())?;
-            if claims.iss.len() + claims.sub.len() >= MAX_IDENTITY_BYTES {
+            // The identity is `iss:sub`: an issuer with a `:` would make two people one (and
+            // the user id read back for attendance wrong).
+            if claims.iss.len() + claims.sub.len() >= MAX_IDENTITY_BYTES || claims.iss.contains(':')
+            {
                 return Err(ErrorCode::InvalidToken);
             }
+            let identity = format!("{}:{}", claims.iss, claims.sub);
             // Turned away for entering too often, the token is not spent: it may try again.
-            may_enter(&format!("{}:{}", claims.iss, claims.sub))?;
-            state.auth.spend_token(&claims, now_secs())?;
+            may_enter(&identity)?;
+            if let Err(e) = state.auth.spend_token(&claims, now_secs()) {
+                state.limits.entry_refused(&identity, Instant::now());
+                return Err(e);
+            }
             let config = RoomConfig {
                 title: claims.room_title.clone(),
                 stage_mode: claims.stage_mode.unwrap_or_default(),
@@ -48,7 +55,7 @@ pub fn admit(state: &AppState, auth: HelloAuth, mobile: bool) -> Result<Admissio
             };
             Ok(Admission {
                 entrant: Entrant {
-                    identity: format!("{}:{}", claims.iss, claims.sub),
+                    identity,
                     name: display_name(&claims.name),
                     role: claims.role,
                     picture: claims.picture,

@@ -246,6 +246,9 @@ impl Session {
                         if let Flow::End = self.deliver(out).await {
                             return Flow::End;
                         }
+                        if self.socket.flush().await.is_err() {
+                            return Flow::End;
+                        }
                     }
                     None => {
                         self.close_socket(CloseReason::Refused).await;
@@ -355,14 +358,7 @@ impl Session {
         let mut next = Some(first);
         let mut fed = 0;
         while let Some(out) = next.take() {
-            let flow = match out {
-                Outbound::Frame(bytes) => match self.feed_text(bytes).await {
-                    Ok(()) => Flow::Continue,
-                    Err(()) => Flow::End,
-                },
-                out => self.deliver(out).await,
-            };
-            if let Flow::End = flow {
+            if let Flow::End = self.deliver(out).await {
                 return Flow::End;
             }
             fed += 1;
@@ -376,11 +372,12 @@ impl Session {
         }
     }
 
-    /// Pass on a frame from the room.
+    /// Pass on a frame from the room. Events wait in the socket's write buffer for the
+    /// caller's flush; refusals and the closing frame go out at once.
     async fn deliver(&mut self, out: Outbound) -> Flow {
         match out {
             Outbound::Entered { .. } => Flow::Continue,
-            Outbound::Frame(bytes) => match self.send_text(bytes).await {
+            Outbound::Frame(bytes) => match self.feed_text(bytes).await {
                 Ok(()) => Flow::Continue,
                 Err(()) => Flow::End,
             },
@@ -439,12 +436,8 @@ impl Session {
     }
 
     async fn send_text(&mut self, bytes: Utf8Bytes) -> Result<(), ()> {
-        self.socket
-            .send(Message::Text(bytes))
-            .await
-            .map_err(|_| ())?;
-        METRICS.message_out();
-        Ok(())
+        self.feed_text(bytes).await?;
+        self.socket.flush().await.map_err(|_| ())
     }
 
     /// Send `closing` with the reason, then close the socket.

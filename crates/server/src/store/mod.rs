@@ -146,11 +146,6 @@ pub trait Store: Send + Sync {
     /// than the one kept is ignored.
     fn save_room(&self, room: &str, n: u64, saved: &SavedRoom) -> Result<(), StoreError>;
 
-    /// How many inputs a room logs before it is saved whole again.
-    fn snapshot_every(&self) -> u64 {
-        DEFAULT_SNAPSHOT_EVERY
-    }
-
     /// Spend the token id `jti` of issuer `iss`, remembered until `expires` (Unix seconds).
     /// True when it was new; false when it had been spent already.
     fn use_token_id(&self, iss: &str, jti: &str, expires: u64) -> Result<bool, StoreError>;
@@ -194,15 +189,15 @@ pub enum Backend<'a> {
 }
 
 /// Open the configured store, bring its schema up to date, and say where it is.
-pub fn open(backend: Backend<'_>, snapshot_every: u64) -> Result<Arc<dyn Store>, StoreError> {
+pub fn open(backend: Backend<'_>) -> Result<Arc<dyn Store>, StoreError> {
     let store: Arc<dyn Store> = match backend {
         Backend::Sqlite(path) => {
-            let store = SqliteStore::open(path)?.with_snapshot_every(snapshot_every);
+            let store = SqliteStore::open(path)?;
             tracing::info!(database = store.location(), "storage open (SQLite)");
             Arc::new(store)
         }
         Backend::Postgres(url) => {
-            let store = PostgresStore::open(url)?.with_snapshot_every(snapshot_every);
+            let store = PostgresStore::open(url)?;
             tracing::info!(database = store.location(), "storage open (PostgreSQL)");
             Arc::new(store)
         }
@@ -218,6 +213,36 @@ pub fn encode<T: Serialize>(value: &T) -> Result<String, StoreError> {
 /// Read back what [`encode`] wrote. `what` names it in the error.
 pub fn decode<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, StoreError> {
     serde_json::from_str(text).map_err(|e| StoreError::new(format!("decode {what}: {e}")))
+}
+
+/// Databases' integers are signed; every number stored here (times, log positions) fits.
+pub fn int(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+pub fn uint(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+impl LoggedInput {
+    /// One row of a room's log (`n`, `at_ms`, `input`), as every backend stores it.
+    pub fn from_row(room: &str, n: i64, at: i64, text: &str) -> Result<LoggedInput, StoreError> {
+        Ok(LoggedInput {
+            n: uint(n),
+            at: uint(at),
+            input: decode(&format!("input {n} of room {room}"), text)?,
+        })
+    }
+}
+
+impl SavedAt {
+    /// A room's saved row (`n`, `state`), as every backend stores it.
+    pub fn from_row(room: &str, n: i64, text: &str) -> Result<SavedAt, StoreError> {
+        Ok(SavedAt {
+            n: uint(n),
+            room: decode(&format!("saved room {room}"), text)?,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -352,7 +377,12 @@ mod failure_tests {
             fail: AtomicBool::new(false),
         });
         let auth = Arc::new(Auth::new(&Secret::new("s"), 600, store.clone()));
-        let rooms = Rooms::new(auth, store.clone(), Duration::from_secs(60));
+        let rooms = Rooms::new(
+            auth,
+            store.clone(),
+            Duration::from_secs(60),
+            DEFAULT_SNAPSHOT_EVERY,
+        );
         let (mailbox, mut inbox, conn) = connect(&rooms);
         assert!(matches!(
             next_msg(&mut inbox).await,

@@ -14,8 +14,8 @@ use podium_room::{Input, RoomConfig, SavedRoom};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::{
-    decode, encode, KeptReport, LoggedInput, ResumeEntry, SavedAt, Store, StoreError, StoredRoom,
-    DEFAULT_SNAPSHOT_EVERY,
+    decode, encode, int, uint, KeptReport, LoggedInput, ResumeEntry, SavedAt, Store, StoreError,
+    StoredRoom,
 };
 use crate::auth::lock;
 use crate::callbacks::Report;
@@ -75,20 +75,10 @@ pub struct SqliteStore {
     conn: Mutex<Connection>,
     /// Where it is, for logs.
     location: String,
-    snapshot_every: u64,
 }
 
 fn err(what: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
     move |e| StoreError::new(format!("{what}: {e}"))
-}
-
-/// SQLite integers are signed; every number stored here (times, log positions) fits.
-fn int(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-fn uint(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
 }
 
 impl SqliteStore {
@@ -129,14 +119,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             conn: Mutex::new(conn),
             location,
-            snapshot_every: DEFAULT_SNAPSHOT_EVERY,
         })
-    }
-
-    /// Save rooms whole every `inputs` logged inputs (at least 1).
-    pub fn with_snapshot_every(mut self, inputs: u64) -> SqliteStore {
-        self.snapshot_every = inputs.max(1);
-        self
     }
 
     pub fn location(&self) -> &str {
@@ -187,13 +170,8 @@ fn read_saved(tx: &Transaction<'_>, room: &str) -> Result<Option<SavedAt>, Store
         )
         .optional()
         .map_err(err("read saved room"))?;
-    row.map(|(n, text)| {
-        Ok(SavedAt {
-            n: uint(n),
-            room: decode(&format!("saved room {room}"), &text)?,
-        })
-    })
-    .transpose()
+    row.map(|(n, text)| SavedAt::from_row(room, n, &text))
+        .transpose()
 }
 
 impl Store for SqliteStore {
@@ -243,12 +221,7 @@ impl Store for SqliteStore {
                 .map_err(err("read log"))?;
             for row in rows {
                 let (n, at, text) = row.map_err(err("read log"))?;
-                let input: Input = decode(&format!("input {n} of room {room}"), &text)?;
-                inputs.push(LoggedInput {
-                    n: uint(n),
-                    at: uint(at),
-                    input,
-                });
+                inputs.push(LoggedInput::from_row(room, n, at, &text)?);
             }
         }
         tx.commit().map_err(err("open room"))?;
@@ -307,10 +280,6 @@ impl Store for SqliteStore {
             .map_err(err("cut the log"))?;
         }
         tx.commit().map_err(err("save room"))
-    }
-
-    fn snapshot_every(&self) -> u64 {
-        self.snapshot_every
     }
 
     fn use_token_id(&self, iss: &str, jti: &str, expires: u64) -> Result<bool, StoreError> {

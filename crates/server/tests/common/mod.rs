@@ -2,6 +2,7 @@
 //! ephemeral loopback port, mint tokens, and drive WebSocket clients.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod database;
 pub mod media;
 pub mod postgres;
 
@@ -18,6 +19,7 @@ use podium_protocol::{
     ParticipantView, Role, ServerMsg, Snapshot, StageAccess, StageMode, YouView, INVITE_AUDIENCE,
     PROTOCOL_VERSION, TOKEN_AUDIENCE,
 };
+use podium_room::{Entrant, Input};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -611,4 +613,40 @@ pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str
         .iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
+}
+
+/// Someone entering a room, as a stored log records them.
+pub fn entrant(identity: &str, role: Role) -> Entrant {
+    Entrant {
+        identity: identity.into(),
+        name: "Ada".into(),
+        role,
+        picture: None,
+        mobile: false,
+        via_link: None,
+    }
+}
+
+/// A chat line said on connection `conn`, as a stored log records it.
+pub fn chat(conn: u64, text: &str) -> Input {
+    Input::Command {
+        conn,
+        msg: ClientMsg::Chat { text: text.into() },
+    }
+}
+
+/// Run the `token` subcommand with the test secret in `PODIUM_SECRET`; the token it prints.
+pub fn token_command(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_podium-server"))
+        .arg("token")
+        .args(args)
+        .env("PODIUM_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }

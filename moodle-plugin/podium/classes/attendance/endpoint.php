@@ -64,18 +64,11 @@ class endpoint {
             return [404, ['error' => 'no such activity']];
         }
         $recorder = new recorder($DB, (int) $cm->instance);
-        $recorded = 0;
-        $users = [];
         $transaction = $DB->start_delegated_transaction();
-        foreach ($batch->reports as $report) {
-            if ($recorder->record($report, $now)) {
-                $recorded++;
-                $users[$report['user']] = true;
-            }
-        }
+        $recorded = $recorder->record_batch($batch->reports, $now);
         $transaction->allow_commit();
-        self::update_completion($cm, array_keys($users));
-        return [200, ['recorded' => $recorded, 'skipped' => count($batch->reports) - $recorded]];
+        self::update_completion($cm, array_values(array_unique(array_column($recorded, 'user'))));
+        return [200, ['recorded' => count($recorded), 'skipped' => count($batch->reports) - count($recorded)]];
     }
 
     /**

@@ -22,7 +22,8 @@ namespace mod_podium\attendance;
  * Each report is kept once in `podium_reports` (a report the server sends again after a lost
  * answer is skipped) and shapes the visits in `podium_attendance`: a join opens a visit, a
  * leave closes the user's open visit with the time on stage (or records the whole visit when
- * its join never arrived), a poll answer counts on the user's latest visit.
+ * its join never arrived). Poll answers are counted from `podium_reports` alone, so that the
+ * report and the completion rule always agree.
  *
  * @package    mod_podium
  * @copyright  2026 The Podium authors
@@ -44,16 +45,64 @@ class recorder {
     }
 
     /**
-     * Record one checked report (from {@see batch}).
+     * Record the checked reports of one batch (from {@see batch}), skipping those already
+     * recorded: a batch the server sends again after a lost answer, or a report repeated in it.
+     *
+     * @param array[] $reports
+     * @param int $now Seconds since the Unix epoch.
+     * @return array[] The reports recorded now, in the batch's order.
+     */
+    public function record_batch(array $reports, int $now): array {
+        $known = $this->recorded_ids(array_column($reports, 'id'));
+        $recorded = [];
+        foreach ($reports as $report) {
+            if (isset($known[$report['id']])) {
+                continue;
+            }
+            $known[$report['id']] = true;
+            $this->store($report, $now);
+            $recorded[] = $report;
+        }
+        return $recorded;
+    }
+
+    /**
+     * Record one checked report.
      *
      * @param array $report
      * @param int $now Seconds since the Unix epoch.
      * @return bool False when this report was already recorded.
      */
     public function record(array $report, int $now): bool {
-        if ($this->db->record_exists('podium_reports', ['reportid' => $report['id']])) {
-            return false;
+        return count($this->record_batch([$report], $now)) === 1;
+    }
+
+    /**
+     * Which of these report ids are recorded already, in one query.
+     *
+     * @param string[] $reportids
+     * @return bool[] By report id.
+     */
+    protected function recorded_ids(array $reportids): array {
+        if (!$reportids) {
+            return [];
         }
+        $records = $this->db->get_records_list('podium_reports', 'reportid', array_values(array_unique($reportids)),
+            '', 'reportid');
+        $known = [];
+        foreach ($records as $record) {
+            $known[$record->reportid] = true;
+        }
+        return $known;
+    }
+
+    /**
+     * Keep a new report and fold it into the user's visits.
+     *
+     * @param array $report
+     * @param int $now Seconds since the Unix epoch.
+     */
+    protected function store(array $report, int $now): void {
         $this->db->insert_record('podium_reports', (object) [
             'podiumid' => $this->podiumid,
             'userid' => $report['user'],
@@ -65,15 +114,7 @@ class recorder {
         ]);
         switch ($report['type']) {
             case 'join':
-                $this->db->insert_record('podium_attendance', (object) [
-                    'podiumid' => $this->podiumid,
-                    'userid' => $report['user'],
-                    'timejoined' => $report['at'],
-                    'timeleft' => null,
-                    'stageseconds' => 0,
-                    'pollanswers' => 0,
-                    'timemodified' => $now,
-                ]);
+                $this->insert_visit($report['user'], $report['at'], null, 0, $now);
                 break;
             case 'leave':
                 $visit = $this->latest_visit($report['user'], true);
@@ -83,27 +124,31 @@ class recorder {
                     $visit->timemodified = $now;
                     $this->db->update_record('podium_attendance', $visit);
                 } else {
-                    $this->db->insert_record('podium_attendance', (object) [
-                        'podiumid' => $this->podiumid,
-                        'userid' => $report['user'],
-                        'timejoined' => $report['at'] - $report['seconds'],
-                        'timeleft' => $report['at'],
-                        'stageseconds' => $report['stageseconds'],
-                        'pollanswers' => 0,
-                        'timemodified' => $now,
-                    ]);
-                }
-                break;
-            case 'poll_answer':
-                $visit = $this->latest_visit($report['user'], false);
-                if ($visit) {
-                    $visit->pollanswers = (int) $visit->pollanswers + 1;
-                    $visit->timemodified = $now;
-                    $this->db->update_record('podium_attendance', $visit);
+                    $this->insert_visit($report['user'], $report['at'] - $report['seconds'], $report['at'],
+                        $report['stageseconds'], $now);
                 }
                 break;
         }
-        return true;
+    }
+
+    /**
+     * Add a visit.
+     *
+     * @param int $userid
+     * @param int $joined When the user entered the room.
+     * @param int|null $left When they left; null while they are in the room.
+     * @param int $stageseconds Seconds on stage.
+     * @param int $now Seconds since the Unix epoch.
+     */
+    private function insert_visit(int $userid, int $joined, ?int $left, int $stageseconds, int $now): void {
+        $this->db->insert_record('podium_attendance', (object) [
+            'podiumid' => $this->podiumid,
+            'userid' => $userid,
+            'timejoined' => $joined,
+            'timeleft' => $left,
+            'stageseconds' => $stageseconds,
+            'timemodified' => $now,
+        ]);
     }
 
     /**

@@ -30,8 +30,8 @@ class summary {
      *
      * @param \stdClass[] $visits podium_attendance records.
      * @param int $now Seconds since the Unix epoch.
-     * @return \stdClass[] By user id: userid, visits, seconds, stageseconds, pollanswers,
-     *     firstjoined, lastseen, present (in the room now); in order of first arrival.
+     * @return \stdClass[] By user id: userid, visits, seconds, stageseconds, firstjoined,
+     *     lastseen, present (in the room now); in order of first arrival.
      */
     public static function by_user(array $visits, int $now): array {
         usort($visits, function ($a, $b) {
@@ -46,7 +46,6 @@ class summary {
                     'visits' => 0,
                     'seconds' => 0,
                     'stageseconds' => 0,
-                    'pollanswers' => 0,
                     'firstjoined' => (int) $visit->timejoined,
                     'lastseen' => (int) $visit->timejoined,
                     'present' => false,
@@ -58,7 +57,6 @@ class summary {
             $row->visits++;
             $row->seconds += $until - (int) $visit->timejoined;
             $row->stageseconds += (int) $visit->stageseconds;
-            $row->pollanswers += (int) $visit->pollanswers;
             $row->lastseen = max($row->lastseen, $until);
             $row->present = $row->present || $open;
         }

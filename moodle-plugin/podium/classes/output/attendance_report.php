@@ -27,11 +27,11 @@ use mod_podium\attendance\summary;
  * @license    https://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
  */
 class attendance_report implements \renderable, \core\output\named_templatable {
-    /** @var \stdClass[] Rows from {@see summary::by_user()}, each with a `name`. */
+    /** @var \stdClass[] Rows from {@see self::rows()}, each with a `name`. */
     protected $rows;
 
     /**
-     * @param \stdClass[] $rows Rows from {@see summary::by_user()}, each with a `name` added.
+     * @param \stdClass[] $rows Rows from {@see self::rows()}, each with a `name` added.
      */
     public function __construct(array $rows) {
         $this->rows = array_values($rows);
@@ -46,8 +46,7 @@ class attendance_report implements \renderable, \core\output\named_templatable {
      */
     public static function for_activity(\stdClass $podium, int $now): self {
         global $DB;
-        $visits = $DB->get_records('podium_attendance', ['podiumid' => $podium->id]);
-        $rows = summary::by_user($visits, $now);
+        $rows = self::rows($DB, (int) $podium->id, $now);
         if ($rows) {
             $users = $DB->get_records_list('user', 'id', array_keys($rows));
             foreach ($rows as $userid => $row) {
@@ -57,6 +56,28 @@ class attendance_report implements \renderable, \core\output\named_templatable {
             }
         }
         return new self($rows);
+    }
+
+    /**
+     * The report's figures by user, before names are added: the visits added up, and the poll
+     * answers counted from the recorded reports, as the completion rule counts them.
+     *
+     * @param \moodle_database $db Moodle's database (or one with the same methods).
+     * @param int $podiumid
+     * @param int $now Seconds since the Unix epoch.
+     * @return \stdClass[] Rows from {@see summary::by_user()}, each with `pollanswers`.
+     */
+    public static function rows($db, int $podiumid, int $now): array {
+        $rows = summary::by_user($db->get_records('podium_attendance', ['podiumid' => $podiumid]), $now);
+        $sql = 'SELECT userid, COUNT(1)
+                  FROM {podium_reports}
+                 WHERE podiumid = :podiumid AND type = :type
+              GROUP BY userid';
+        $answers = $db->get_records_sql_menu($sql, ['podiumid' => $podiumid, 'type' => 'poll_answer']);
+        foreach ($rows as $userid => $row) {
+            $row->pollanswers = (int) ($answers[$userid] ?? 0);
+        }
+        return $rows;
     }
 
     /**

@@ -16,7 +16,6 @@
 
 namespace mod_podium\output;
 
-use mod_podium\instance;
 use mod_podium\token;
 
 /**
@@ -86,22 +85,19 @@ class view_page implements \renderable, \core\output\named_templatable {
      * @param string $token The signed join token.
      * @param string $locale The user's language.
      * @param string[] $strings The client's strings, by client key.
-     * @param bool[] $features Whether chat, reactions and polls are on.
      * @param string[] $texts The page's own texts: `loading`, `unreachable`, `noscript`.
      * @return self
      */
     public static function mount(string $serverurl, string $token, string $locale, array $strings,
-            array $features, array $texts): self {
+            array $texts): self {
         $page = new self(self::STATE_MOUNT);
         $serverurl = rtrim(trim($serverurl), '/');
         $page->mount = [
-            'serverurl' => $serverurl,
             'clienturl' => $serverurl . self::CLIENT_PATH,
             'wsurl' => $serverurl . self::SOCKET_PATH,
             'token' => $token,
             'locale' => $locale,
             'stringsjson' => json_encode((object) $strings, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE),
-            'featuresjson' => json_encode((object) $features),
             'loading' => $texts['loading'] ?? '',
             'unreachable' => $texts['unreachable'] ?? '',
             'noscript' => $texts['noscript'] ?? '',
@@ -157,7 +153,6 @@ class view_page implements \renderable, \core\output\named_templatable {
             client_strings::collect(function (string $identifier): string {
                 return get_string($identifier, 'mod_podium');
             }),
-            instance::features($podium),
             [
                 'loading' => get_string('loading', 'mod_podium'),
                 'unreachable' => get_string('unreachable', 'mod_podium'),

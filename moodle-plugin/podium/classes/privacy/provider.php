@@ -24,6 +24,7 @@ use core_privacy\local\request\helper;
 use core_privacy\local\request\transform;
 use core_privacy\local\request\userlist;
 use core_privacy\local\request\writer;
+use mod_podium\instance;
 
 /**
  * What mod_podium stores about people and what it sends to the Podium server.
@@ -36,9 +37,6 @@ class provider implements
     \core_privacy\local\metadata\provider,
     \core_privacy\local\request\plugin\provider,
     \core_privacy\local\request\core_userlist_provider {
-
-    /** @var string[] The tables that hold a user's attendance. */
-    const TABLES = ['podium_attendance', 'podium_reports'];
 
     /**
      * Describe the data.
@@ -81,7 +79,7 @@ class provider implements
      */
     public static function get_contexts_for_userid(int $userid): contextlist {
         $contextlist = new contextlist();
-        foreach (self::TABLES as $table) {
+        foreach (instance::USER_DATA_TABLES as $table) {
             $sql = "SELECT c.id
                       FROM {context} c
                       JOIN {course_modules} cm ON cm.id = c.instanceid AND c.contextlevel = :contextlevel
@@ -107,7 +105,7 @@ class provider implements
         if (!$context instanceof \context_module) {
             return;
         }
-        foreach (self::TABLES as $table) {
+        foreach (instance::USER_DATA_TABLES as $table) {
             $sql = "SELECT a.userid
                       FROM {course_modules} cm
                       JOIN {modules} m ON m.id = cm.module AND m.name = :modname
@@ -173,7 +171,7 @@ class provider implements
         global $DB;
         $podiumid = self::podium_id($context);
         if ($podiumid !== null) {
-            foreach (self::TABLES as $table) {
+            foreach (instance::USER_DATA_TABLES as $table) {
                 $DB->delete_records($table, ['podiumid' => $podiumid]);
             }
         }
@@ -190,7 +188,7 @@ class provider implements
         foreach ($contextlist->get_contexts() as $context) {
             $podiumid = self::podium_id($context);
             if ($podiumid !== null) {
-                foreach (self::TABLES as $table) {
+                foreach (instance::USER_DATA_TABLES as $table) {
                     $DB->delete_records($table, ['podiumid' => $podiumid, 'userid' => $userid]);
                 }
             }
@@ -211,7 +209,7 @@ class provider implements
         }
         [$insql, $params] = $DB->get_in_or_equal($userids, SQL_PARAMS_NAMED);
         $params['podiumid'] = $podiumid;
-        foreach (self::TABLES as $table) {
+        foreach (instance::USER_DATA_TABLES as $table) {
             $DB->delete_records_select($table, "podiumid = :podiumid AND userid $insql", $params);
         }
     }

@@ -17,6 +17,7 @@
 namespace mod_podium\attendance;
 
 use mod_podium\completion\custom_completion;
+use mod_podium\output\attendance_report;
 use mod_podium\tests\fixtures\memory_db;
 
 /**
@@ -28,6 +29,7 @@ use mod_podium\tests\fixtures\memory_db;
  * @license    https://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
  * @covers     \mod_podium\attendance\recorder
  * @covers     \mod_podium\attendance\summary
+ * @covers     \mod_podium\output\attendance_report
  */
 final class recorder_test extends \basic_testcase {
     public static function setUpBeforeClass(): void {
@@ -60,7 +62,7 @@ final class recorder_test extends \basic_testcase {
         $this->assertSame(1000, $visits[0]->timejoined);
         $this->assertSame(1600, $visits[0]->timeleft);
         $this->assertSame(120, $visits[0]->stageseconds);
-        $this->assertSame(1, $visits[0]->pollanswers);
+        $this->assertSame(1, attendance_report::rows($db, 3, 5000)[7]->pollanswers);
         $this->assertSame(1, $db->count_records('podium_reports', ['type' => 'poll_answer', 'pollid' => 1]));
 
         $rows = summary::by_user($visits, 5000);
@@ -80,8 +82,65 @@ final class recorder_test extends \basic_testcase {
         $recorder->record($answer, 1101);
         $recorder->record($answer, 1102);
         $this->assertCount(1, $db->tables['podium_attendance']);
-        $this->assertSame(1, reset($db->tables['podium_attendance'])->pollanswers);
+        $this->assertSame(1, attendance_report::rows($db, 3, 5000)[7]->pollanswers);
         $this->assertSame(2, $db->count_records('podium_reports'));
+    }
+
+    public function test_a_batch_looks_up_its_known_reports_once(): void {
+        $db = new class extends memory_db {
+            /** @var int Lookups of recorded report ids. */
+            public $lookups = 0;
+
+            /**
+             * Count the lookup, then make it.
+             *
+             * @param string $table
+             * @param string $field
+             * @param array $values
+             * @param string $sort
+             * @param string $fields
+             * @return \stdClass[]
+             */
+            public function get_records_list(string $table, string $field, array $values, string $sort = '',
+                    string $fields = '*'): array {
+                $this->lookups++;
+                return parent::get_records_list($table, $field, $values, $sort, $fields);
+            }
+        };
+        $recorder = new recorder($db, 3);
+        $recorder->record(self::report('r-1', 'join', 1000), 1001);
+        $db->lookups = 0;
+        $recorded = $recorder->record_batch([
+            self::report('r-1', 'join', 1000),
+            self::report('r-2', 'poll_answer', 1100, ['poll' => 1]),
+            self::report('r-2', 'poll_answer', 1100, ['poll' => 1]),
+            self::report('r-3', 'leave', 1600, ['seconds' => 600, 'stageseconds' => 0]),
+        ], 1601);
+        $this->assertSame(['r-2', 'r-3'], array_column($recorded, 'id'), 'known and repeated reports are skipped');
+        $this->assertSame(1, $db->lookups);
+        $this->assertSame(3, $db->count_records('podium_reports'));
+        $this->assertCount(1, $db->tables['podium_attendance']);
+    }
+
+    public function test_the_report_counts_poll_answers_as_the_completion_rule_does(): void {
+        $db = new memory_db();
+        $recorder = new recorder($db, 3);
+        $recorder->record_batch([
+            self::report('r-1', 'join', 1000),
+            self::report('r-2', 'poll_answer', 1100, ['poll' => 1]),
+            self::report('r-3', 'leave', 1200, ['seconds' => 200, 'stageseconds' => 0]),
+            self::report('r-4', 'join', 1300),
+            self::report('r-5', 'poll_answer', 1400, ['poll' => 2]),
+            ['id' => 'r-6', 'user' => 8, 'at' => 1500, 'type' => 'join'],
+        ], 1501);
+        (new recorder($db, 4))->record(self::report('r-7', 'poll_answer', 1600, ['poll' => 1]), 1601);
+
+        $rows = attendance_report::rows($db, 3, 2000);
+        $this->assertSame(2, $rows[7]->pollanswers, 'answers on two visits, not those in another activity');
+        $this->assertSame(0, $rows[8]->pollanswers);
+        foreach ($rows as $userid => $row) {
+            $this->assertSame(summary::polls_answered($db, 3, $userid), $row->pollanswers);
+        }
     }
 
     public function test_a_leave_whose_join_was_lost_still_records_the_visit(): void {
@@ -96,7 +155,7 @@ final class recorder_test extends \basic_testcase {
     public function test_visits_add_up_per_person_and_an_open_one_counts_until_now(): void {
         $visit = function (int $id, int $userid, int $joined, ?int $left, int $stage = 0) {
             return (object) ['id' => $id, 'userid' => $userid, 'timejoined' => $joined, 'timeleft' => $left,
-                'stageseconds' => $stage, 'pollanswers' => 0];
+                'stageseconds' => $stage];
         };
         $rows = summary::by_user([
             $visit(3, 8, 2000, null),

@@ -50,25 +50,25 @@ final class view_page_test extends \basic_testcase {
     public function test_a_mount_page_hands_the_client_its_configuration(): void {
         $page = view_page::mount('https://podium.example.edu/ ', 'a.b.c', 'pt_br',
             ['set_devices' => 'Definir dispositivos', 'chat' => 'Bate-papo'],
-            ['chat' => true, 'reactions' => false, 'polls' => true],
             ['loading' => 'Loading', 'unreachable' => 'Unreachable', 'noscript' => 'No script']);
         $context = $page->export_for_template(new \renderer_base());
         $this->assertFalse($context['message']);
         $this->assertMatchesRegularExpression('/^podium-[0-9a-f]{12}$/', $context['id']);
         $mount = $context['mount'];
-        $this->assertSame('https://podium.example.edu', $mount['serverurl']);
         $this->assertSame('https://podium.example.edu/client/podium.js', $mount['clienturl']);
         $this->assertSame('https://podium.example.edu/ws', $mount['wsurl']);
         $this->assertSame('a.b.c', $mount['token']);
         $this->assertSame('pt_br', $mount['locale']);
         $this->assertSame(['set_devices' => 'Definir dispositivos', 'chat' => 'Bate-papo'],
             json_decode($mount['stringsjson'], true));
-        $this->assertSame('{"chat":true,"reactions":false,"polls":true}', $mount['featuresjson']);
+        // The features reach the client in the signed token, not in the page.
+        $this->assertArrayNotHasKey('featuresjson', $mount);
+        $this->assertArrayNotHasKey('serverurl', $mount);
         $this->assertSame('Unreachable', $mount['unreachable']);
     }
 
     public function test_an_empty_strings_map_is_still_a_json_object(): void {
-        $page = view_page::mount('https://p', 't', 'en', [], [], []);
+        $page = view_page::mount('https://p', 't', 'en', [], []);
         $this->assertSame('{}', $page->export_for_template(new \renderer_base())['mount']['stringsjson']);
     }
 

@@ -15,7 +15,6 @@ impl Sfu {
         let Some(sub) = self.peers.get(&conn) else {
             return;
         };
-        let mut live = Vec::new();
         let mut wanted = Vec::new();
         let mut which = Vec::new();
         // Audio, screens and other single-stream video: sent whole, taken off the budget.
@@ -31,24 +30,11 @@ impl Sfu {
             else {
                 continue;
             };
-            track.live_layers(now, &mut live);
-            if live.len() < 2 {
+            let layers = track.simulcast_layers(now);
+            if layers.len() < 2 {
                 fixed += track.bitrate(now);
                 continue;
             }
-            let mut measured: Vec<_> = track
-                .layers
-                .iter()
-                .filter(|l| l.live(now) && l.rid.is_some())
-                .map(|l| (l.rank(), l.bitrate, l.size))
-                .collect();
-            measured.sort_unstable_by_key(|l| l.0);
-            let known: Vec<_> = measured.iter().map(|l| (l.0, l.2)).collect();
-            let layers = measured
-                .iter()
-                .zip(layers::sizes(&known))
-                .map(|(l, pixels)| (l.0, l.1, pixels))
-                .collect();
             wanted.push(Wanted {
                 layers,
                 view: t.view,
@@ -79,6 +65,5 @@ impl Sfu {
                 t.cap = cap;
             }
         }
-        self.busy.insert(conn);
     }
 }

@@ -22,8 +22,8 @@ use podium_room::{Input, RoomConfig, SavedRoom};
 use self::schema::migrate;
 use self::workers::{describe, err, Workers, CONNECT_TIMEOUT};
 use super::{
-    decode, encode, KeptReport, LoggedInput, ResumeEntry, SavedAt, Store, StoreError, StoredRoom,
-    DEFAULT_SNAPSHOT_EVERY,
+    decode, encode, int, uint, KeptReport, LoggedInput, ResumeEntry, SavedAt, Store, StoreError,
+    StoredRoom,
 };
 use crate::callbacks::Report;
 
@@ -31,18 +31,9 @@ pub struct PostgresStore {
     workers: Workers,
     /// Where it is, for logs: the URL without its password.
     location: String,
-    snapshot_every: u64,
 }
 
 /// PostgreSQL integers are signed; every number stored here (times, log positions) fits.
-fn int(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-fn uint(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
-}
-
 impl PostgresStore {
     /// Connect to the database at `url` (`postgres://user:password@host:port/database`, or the
     /// `key=value` form), bring its schema up to date, and start the connection threads.
@@ -55,7 +46,6 @@ impl PostgresStore {
         let store = PostgresStore {
             workers: Workers::start(&config)?,
             location,
-            snapshot_every: DEFAULT_SNAPSHOT_EVERY,
         };
         // Connecting (on a worker: the client must stay off any async runtime) fails early and
         // says where it tried.
@@ -64,12 +54,6 @@ impl PostgresStore {
             .call("migrate", |w| migrate(w.client()?))
             .map_err(|e| StoreError::new(format!("{}: {e}", store.location)))?;
         Ok(store)
-    }
-
-    /// Save rooms whole every `inputs` logged inputs (at least 1).
-    pub fn with_snapshot_every(mut self, inputs: u64) -> PostgresStore {
-        self.snapshot_every = inputs.max(1);
-        self
     }
 
     pub fn location(&self) -> &str {
@@ -100,10 +84,7 @@ fn read_saved(tx: &mut Transaction<'_>, room: &str) -> Result<Option<SavedAt>, S
     row.map(|row| {
         let n: i64 = row.try_get(0).map_err(err("read saved room"))?;
         let text: &str = row.try_get(1).map_err(err("read saved room"))?;
-        Ok(SavedAt {
-            n: uint(n),
-            room: decode(&format!("saved room {room}"), text)?,
-        })
+        SavedAt::from_row(room, n, text)
     })
     .transpose()
 }
@@ -145,12 +126,7 @@ impl Store for PostgresStore {
                 let read = |i| row.try_get::<_, i64>(i).map_err(err("read log"));
                 let (n, at) = (read(0)?, read(1)?);
                 let text: &str = row.try_get(2).map_err(err("read log"))?;
-                let input: Input = decode(&format!("input {n} of room {room}"), text)?;
-                inputs.push(LoggedInput {
-                    n: uint(n),
-                    at: uint(at),
-                    input,
-                });
+                inputs.push(LoggedInput::from_row(&room, n, at, text)?);
             }
             tx.commit().map_err(err("open room"))?;
             Ok(StoredRoom {
@@ -212,10 +188,6 @@ impl Store for PostgresStore {
             }
             tx.commit().map_err(err("save room"))
         })
-    }
-
-    fn snapshot_every(&self) -> u64 {
-        self.snapshot_every
     }
 
     fn use_token_id(&self, iss: &str, jti: &str, expires: u64) -> Result<bool, StoreError> {

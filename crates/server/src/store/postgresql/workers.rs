@@ -33,7 +33,7 @@ type Job = Box<dyn FnOnce(&mut Worker) + Send>;
 
 /// The queue the connection threads take their jobs from.
 pub(super) struct Workers {
-    jobs: Mutex<Sender<Job>>,
+    jobs: Sender<Job>,
 }
 
 /// One connection and the statements prepared on it.
@@ -116,9 +116,7 @@ impl Workers {
                 .spawn(move || Worker::run(rx, worker))
                 .map_err(|e| StoreError::new(format!("start a PostgreSQL thread: {e}")))?;
         }
-        Ok(Workers {
-            jobs: Mutex::new(tx),
-        })
+        Ok(Workers { jobs: tx })
     }
 
     /// Run `job` on a connection thread and wait for its answer.
@@ -131,7 +129,7 @@ impl Workers {
         let job: Job = Box::new(move |worker| {
             let _ = answer.send(job(worker));
         });
-        lock(&self.jobs)
+        self.jobs
             .send(job)
             .map_err(|_| StoreError::new(format!("{what}: the PostgreSQL threads are gone")))?;
         answered.recv_timeout(CALL_TIMEOUT).map_err(|_| {
