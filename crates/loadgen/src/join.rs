@@ -50,7 +50,7 @@ pub struct Outcome {
 pub async fn run(binary: &Path, plans: &[Plan]) -> Result<Vec<Outcome>, String> {
     let server = Server::start(binary)?;
     let mut tasks = JoinSet::new();
-    let publisher = sfu::presenter(&server, &mut tasks).await?;
+    let publisher = sfu::presenter(&server, &mut tasks, 0, false).await?;
     // Let the publisher's stream reach its steady rate.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let mut n = 1u64;

@@ -6,13 +6,15 @@
 //! ```text
 //! podium-loadgen --server target/release/podium-server [--quick]
 //!     [--viewers 1000,5000,10000] [--subscribers 10,100,500] [--load-secs 30]
-//!     [--only signalling|sfu|janus|join|soak[,…]] [--soak-secs 360] [--soak-connections 2000]
+//!     [--media-steps 25,50,100,200,300]
+//!     [--only signalling|sfu|janus|join|soak|lecture[,…]] [--soak-secs 360] [--soak-connections 2000]
 //!     [--dist dist] [--out target/bench/results.md]
 //! ```
 
 mod forwarding;
 mod janus;
 mod join;
+mod lecture;
 mod report;
 mod server;
 mod sfu;
@@ -25,7 +27,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 const USAGE: &str = "usage: podium-loadgen --server PATH [--quick] [--viewers N,N,..] \
-[--subscribers N,N,..] [--load-secs S] [--only signalling|sfu|janus|join|soak[,..]] [--soak-secs S] \
+[--subscribers N,N,..] [--load-secs S] [--media-steps N,N,..] \
+[--only signalling|sfu|janus|join|soak|lecture[,..]] [--soak-secs S] \
 [--soak-connections N] [--dist DIR] [--out FILE]";
 
 struct Args {
@@ -39,6 +42,9 @@ struct Args {
     janus: bool,
     join: bool,
     soak: bool,
+    lecture: bool,
+    /// Media viewers in the lecture part's room at each step.
+    media_steps: Vec<usize>,
     soak_for: Duration,
     soak_connections: usize,
     dist: Option<PathBuf>,
@@ -70,6 +76,12 @@ fn parse_args() -> Result<Args, String> {
         janus: true,
         join: true,
         soak: true,
+        lecture: true,
+        media_steps: if quick {
+            vec![5]
+        } else {
+            vec![25, 50, 100, 200, 300]
+        },
         soak_for: Duration::from_secs(if quick { 20 } else { 360 }),
         soak_connections: if quick { 200 } else { 2000 },
         dist: None,
@@ -84,6 +96,7 @@ fn parse_args() -> Result<Args, String> {
             "--server" => args.server = PathBuf::from(value()?),
             "--viewers" => args.viewers = parse_list(&value()?)?,
             "--subscribers" => args.subscribers = parse_list(&value()?)?,
+            "--media-steps" => args.media_steps = parse_list(&value()?)?,
             "--load-secs" => {
                 let secs = value()?.parse().map_err(|_| "--load-secs: a number")?;
                 args.load = Duration::from_secs(secs);
@@ -97,10 +110,11 @@ fn parse_args() -> Result<Args, String> {
                 args.janus = parts.contains(&"janus");
                 args.join = parts.contains(&"join");
                 args.soak = parts.contains(&"soak");
-                let known = ["signalling", "sfu", "janus", "join", "soak"];
+                args.lecture = parts.contains(&"lecture");
+                let known = ["signalling", "sfu", "janus", "join", "soak", "lecture"];
                 if let Some(unknown) = parts.iter().find(|p| !known.contains(p)) {
                     return Err(format!(
-                        "--only: signalling, sfu, janus, join or soak, not {unknown}"
+                        "--only: signalling, sfu, janus, join, soak or lecture, not {unknown}"
                     ));
                 }
             }
@@ -208,6 +222,23 @@ async fn bench(args: &Args) -> Result<(), String> {
         println!("join → first frame: 1 viewer × {single}, 8 viewers × {groups}");
         match join::run(&args.server, &plans).await {
             Ok(outcomes) => report.join = outcomes,
+            Err(e) => println!("  failed: {e}"),
+        }
+    }
+    if args.lecture {
+        let viewers = args.viewers.iter().max().copied().unwrap_or(0);
+        println!(
+            "lecture: {viewers} viewers, a simulcast presenter, media viewers {:?}",
+            args.media_steps
+        );
+        let plan = lecture::Plan {
+            viewers,
+            steps: args.media_steps.clone(),
+            measure: args.measure,
+            join_cap: Duration::from_secs(if args.quick { 30 } else { 240 }),
+        };
+        match lecture::run(&args.server, &plan).await {
+            Ok(outcome) => report.lecture = Some(outcome),
             Err(e) => println!("  failed: {e}"),
         }
     }

@@ -6,6 +6,7 @@ use std::process::{Command, Stdio};
 
 use crate::forwarding;
 use crate::join;
+use crate::lecture;
 use crate::sfu;
 use crate::signalling;
 use crate::soak;
@@ -27,6 +28,7 @@ pub struct Report {
     /// (file, raw bytes, gzip bytes) of the client's build.
     pub bundle: Vec<(String, u64, u64)>,
     pub soak: Option<soak::Outcome>,
+    pub lecture: Option<lecture::Outcome>,
     load_at_start: String,
 }
 
@@ -40,6 +42,7 @@ impl Report {
             join: Vec::new(),
             bundle: Vec::new(),
             soak: None,
+            lecture: None,
             load_at_start: std::fs::read_to_string("/proc/loadavg")
                 .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
                 .unwrap_or_default(),
@@ -103,6 +106,9 @@ impl Report {
         }
         if let Some(soak) = &self.soak {
             soak_table(soak, &mut s);
+        }
+        if let Some(lecture) = &self.lecture {
+            lecture_table(lecture, &mut s);
         }
         s
     }
@@ -333,6 +339,41 @@ fn soak_table(soak: &soak::Outcome, s: &mut String) {
         soak.server_cpu_secs,
         soak.growth_kib_per_min()
     );
+}
+
+fn lecture_table(o: &lecture::Outcome, s: &mut String) {
+    let _ = writeln!(
+        s,
+        "\n### Lecture: {} viewers chatting (of {}) with a simulcast presenter and media viewers, one room\n",
+        o.joined, o.viewers
+    );
+    let _ = writeln!(
+        s,
+        "| media viewers | receiving | slowest (share of the first step's fastest) | video p50 / p99 | \
+         chat p50 | chat p99 (target ≤ 200 ms) | server CPU | of which media thread |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
+    let full = o.steps.first().map_or(0.0, |st| st.media.max_sub_pps);
+    for st in &o.steps {
+        let (m, c) = (&st.media, &st.chat);
+        let _ = writeln!(
+            s,
+            "| {} | {} | {:.0} pkt/s ({:.0} %) | {:.1} / {:.1} ms | {:.1} ms | {} | {:.0} % | {:.0} % |",
+            m.subscribers,
+            m.receiving,
+            m.min_sub_pps,
+            st.slowest_share(full) * 100.0,
+            m.video_p50_ms,
+            m.video_p99_ms,
+            c.chat_p50_ms,
+            mark(format!("{:.0} ms", c.chat_p99_ms), c.chat_p99_ms <= CHAT_P99_MS),
+            m.server_cpu * 100.0,
+            m.media_cpu * 100.0
+        );
+    }
+    if let Some(why) = &o.stopped {
+        let _ = writeln!(s, "\nStopped: {why}.");
+    }
 }
 
 /// A row of the forwarding tables (ours, and ours beside Janus).

@@ -22,7 +22,7 @@ use crate::server::{self, Server};
 use crate::ws;
 
 /// The media thread's name in the server.
-const MEDIA_THREAD: &str = "podium-media";
+pub const MEDIA_THREAD: &str = "podium-media";
 const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
 pub async fn run(binary: &Path, plan: &Plan) -> Result<Outcome, String> {
@@ -30,7 +30,7 @@ pub async fn run(binary: &Path, plan: &Plan) -> Result<Outcome, String> {
     let url = server.ws_url();
     let latency = Arc::new(Latency::default());
     let mut tasks = JoinSet::new();
-    let _publisher = presenter(&server, &mut tasks).await?;
+    let _publisher = presenter(&server, &mut tasks, 0, false).await?;
 
     // The subscribers.
     let mut subscribers = Vec::with_capacity(plan.subscribers);
@@ -64,11 +64,17 @@ pub async fn run(binary: &Path, plan: &Plan) -> Result<Outcome, String> {
     Ok(out)
 }
 
-/// The presenter: on stage with microphone and camera, publishing about 2.5 Mbit/s of video
-/// and audio; its signalling is carried by a task in `tasks`.
-pub async fn presenter(server: &Server, tasks: &mut JoinSet<()>) -> Result<Arc<MediaPeer>, String> {
-    let mut pws = ws::open(server.addr, ws::source_ip(0), &server.ws_url()).await?;
-    let token = server::token(Role::Presenter, "Presenter", 0, StageMode::Open);
+/// The presenter (person `n`): on stage with microphone and camera, publishing about
+/// 2.5 Mbit/s of video (in three layers with `simulcast`) and audio; its signalling is carried
+/// by a task in `tasks`.
+pub async fn presenter(
+    server: &Server,
+    tasks: &mut JoinSet<()>,
+    n: u64,
+    simulcast: bool,
+) -> Result<Arc<MediaPeer>, String> {
+    let mut pws = ws::open(server.addr, ws::source_ip(n), &server.ws_url()).await?;
+    let token = server::token(Role::Presenter, "Presenter", n, StageMode::Open);
     let welcome = ws::enter(&mut pws, token, Duration::from_secs(10)).await?;
     let me = ws::welcome_participant(&welcome).ok_or("no participant in the welcome")?;
     ws::send(&mut pws, &ClientMsg::JoinStage).await?;
@@ -81,7 +87,7 @@ pub async fn presenter(server: &Server, tasks: &mut JoinSet<()>) -> Result<Arc<M
     ws::send(&mut pws, &media_on).await?;
     wait_for(&mut pws, |p| p.mic && p.camera, me).await?;
     let publisher = Arc::new(forwarding::publisher_peer(LOOPBACK).await);
-    ws::send(&mut pws, &publisher.offer_msg(true, false, false)).await?;
+    ws::send(&mut pws, &publisher.offer_msg(true, simulcast, false)).await?;
     tasks.spawn(pump(pws, publisher.clone()));
     forwarding::start_publishing(&publisher, "the server").await?;
     Ok(publisher)

@@ -107,227 +107,283 @@ enum Cmd {
 
 pub async fn run(binary: &Path, plan: &Plan) -> Result<Outcome, String> {
     let server = Server::start(binary)?;
-    let url = server.ws_url();
-    let shared = Arc::new(Shared {
-        first_answer: AtomicU64::new(u64::MAX),
-        ..Shared::default()
-    });
     let mut out = Outcome {
         viewers: plan.viewers,
         ..Outcome::default()
     };
-    let mut tasks = JoinSet::new();
+    let audience = Audience::fill(&server, plan, &mut out).await?;
+    audience
+        .lecture(&server, plan.load, plan.chats_per_sec, true, &mut out)
+        .await;
+    out.dropped = server.dropped.load(Ordering::Relaxed);
+    audience.close().await;
+    drop(server);
+    Ok(out)
+}
 
-    // The moderator opens the room.
-    let (mod_tx, mod_rx) = mpsc::unbounded_channel();
-    let mut mod_ws = ws::open(server.addr, ws::source_ip(0), &url).await?;
-    let token = server::token(Role::Moderator, "Moderator", 0, StageMode::Request);
-    ws::enter(&mut mod_ws, token, ws::WELCOME_WAIT).await?;
-    tasks.spawn(moderator(mod_ws, mod_rx, shared.clone()));
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    out.rss_empty_kib = server.rss_kib();
+/// The room full of viewers, entered and idle, ready for a lecture.
+pub struct Audience {
+    senders: Vec<mpsc::UnboundedSender<Cmd>>,
+    /// The viewers that entered, as indexes into `senders`.
+    alive: Vec<usize>,
+    mod_tx: mpsc::UnboundedSender<Cmd>,
+    shared: Arc<Shared>,
+    tasks: JoinSet<()>,
+}
 
-    // The viewers enter, ws::JOINING_AT_ONCE at a time.
-    let cpu0 = server.cpu();
-    let t0 = Instant::now();
-    let gate = Arc::new(Semaphore::new(ws::JOINING_AT_ONCE));
-    let mut senders = Vec::with_capacity(plan.viewers);
-    let mut ready = Vec::with_capacity(plan.viewers);
-    for n in 1..=plan.viewers as u64 {
-        let (tx, rx) = mpsc::unbounded_channel();
-        let (ready_tx, ready_rx) = oneshot::channel();
-        let token = server::token(
-            Role::Attendee,
-            &format!("Viewer {n}"),
-            n,
-            StageMode::Request,
+impl Audience {
+    /// The moderator opens the room, then `plan.viewers` enter it; the server is measured
+    /// empty, while they enter and once they are idle.
+    pub async fn fill(server: &Server, plan: &Plan, out: &mut Outcome) -> Result<Audience, String> {
+        let url = server.ws_url();
+        let shared = Arc::new(Shared {
+            first_answer: AtomicU64::new(u64::MAX),
+            ..Shared::default()
+        });
+        let mut tasks = JoinSet::new();
+
+        // The moderator opens the room.
+        let (mod_tx, mod_rx) = mpsc::unbounded_channel();
+        let mut mod_ws = ws::open(server.addr, ws::source_ip(0), &url).await?;
+        let token = server::token(Role::Moderator, "Moderator", 0, StageMode::Request);
+        ws::enter(&mut mod_ws, token, ws::WELCOME_WAIT).await?;
+        tasks.spawn(moderator(mod_ws, mod_rx, shared.clone()));
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        out.rss_empty_kib = server.rss_kib();
+
+        // The viewers enter, ws::JOINING_AT_ONCE at a time.
+        let cpu0 = server.cpu();
+        let t0 = Instant::now();
+        let gate = Arc::new(Semaphore::new(ws::JOINING_AT_ONCE));
+        let mut senders = Vec::with_capacity(plan.viewers);
+        let mut ready = Vec::with_capacity(plan.viewers);
+        for n in 1..=plan.viewers as u64 {
+            let (tx, rx) = mpsc::unbounded_channel();
+            let (ready_tx, ready_rx) = oneshot::channel();
+            let token = server::token(
+                Role::Attendee,
+                &format!("Viewer {n}"),
+                n,
+                StageMode::Request,
+            );
+            tasks.spawn(viewer(
+                n,
+                server.addr,
+                url.clone(),
+                token,
+                gate.clone(),
+                rx,
+                ready_tx,
+                shared.clone(),
+            ));
+            senders.push(tx);
+            ready.push(ready_rx);
+        }
+        let mut audience = Audience {
+            senders,
+            alive: Vec::with_capacity(plan.viewers),
+            mod_tx,
+            shared,
+            tasks,
+        };
+        if let Err(e) = audience.await_entries(ready, plan.join_cap).await {
+            audience.close().await;
+            return Err(e);
+        }
+        out.joined = audience.alive.len();
+        out.join_secs = t0.elapsed().as_secs_f64();
+        out.join_cpu_secs = server.cpu() - cpu0;
+        println!(
+            "  {} viewers in after {:.1} s (server CPU {:.1} s)",
+            out.joined, out.join_secs, out.join_cpu_secs
         );
-        tasks.spawn(viewer(
-            n,
-            server.addr,
-            url.clone(),
-            token,
-            gate.clone(),
-            rx,
-            ready_tx,
-            shared.clone(),
-        ));
-        senders.push(tx);
-        ready.push(ready_rx);
-    }
-    let mut alive = Vec::with_capacity(plan.viewers);
-    let deadline = tokio::time::Instant::now() + plan.join_cap;
-    let mut failures: Vec<String> = Vec::new();
-    let mut stop: Option<String> = None;
-    for (i, mut r) in ready.into_iter().enumerate() {
-        let result = loop {
-            if let Some(why) = &stop {
-                break Err(why.clone());
+
+        // Idle: every `joined` event delivered, then nothing to do.
+        let quiet_cap = Instant::now() + Duration::from_secs(180);
+        let frames = &audience.shared.frames;
+        let mut last = frames.load(Ordering::Relaxed);
+        loop {
+            tokio::time::sleep(Duration::from_millis(1000)).await;
+            let now = frames.load(Ordering::Relaxed);
+            if now == last || Instant::now() > quiet_cap {
+                break;
             }
-            let step = (tokio::time::Instant::now() + Duration::from_secs(1)).min(deadline);
-            match tokio::time::timeout_at(step, &mut r).await {
-                Ok(Ok(result)) => break result,
-                Ok(Err(_)) => break Err("viewer task ended".into()),
-                Err(_) => {
-                    if tokio::time::Instant::now() >= deadline {
-                        stop = Some("join cap reached".into());
-                    } else if memory_low() {
-                        stop = Some("memory running low: stopped entering".into());
+            last = now;
+        }
+        out.settle_secs = t0.elapsed().as_secs_f64();
+        let idle_cpu0 = server.cpu();
+        let idle_t0 = Instant::now();
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        out.idle_cpu = (server.cpu() - idle_cpu0) / idle_t0.elapsed().as_secs_f64();
+        out.rss_idle_kib = server.rss_kib();
+        println!(
+            "  idle after {:.1} s: {} KiB resident ({:.1} KiB a viewer), {:.1} % CPU",
+            out.settle_secs,
+            out.rss_idle_kib,
+            out.kib_per_viewer(),
+            out.idle_cpu * 100.0
+        );
+        if audience.alive.is_empty() {
+            audience.close().await;
+            return Err("no viewer entered".into());
+        }
+        Ok(audience)
+    }
+
+    /// Wait for every viewer's entry (or `cap`, or memory running low); the ones that entered
+    /// go to `alive`.
+    async fn await_entries(
+        &mut self,
+        ready: Vec<oneshot::Receiver<Result<(), String>>>,
+        cap: Duration,
+    ) -> Result<(), String> {
+        let deadline = tokio::time::Instant::now() + cap;
+        let mut failures: Vec<String> = Vec::new();
+        for (i, mut r) in ready.into_iter().enumerate() {
+            let result = loop {
+                let step = (tokio::time::Instant::now() + Duration::from_secs(1)).min(deadline);
+                match tokio::time::timeout_at(step, &mut r).await {
+                    Ok(Ok(result)) => break result,
+                    Ok(Err(_)) => break Err("viewer task ended".into()),
+                    Err(_) => {
+                        let why = if tokio::time::Instant::now() >= deadline {
+                            "join cap reached"
+                        } else if memory_low() {
+                            "memory running low: stopped entering"
+                        } else {
+                            continue;
+                        };
+                        println!("  {why}");
+                        return Err(format!("{why} after {} viewers", self.alive.len()));
                     }
                 }
-            }
-        };
-        match result {
-            Ok(()) => alive.push(i),
-            Err(e) => failures.push(e),
-        }
-    }
-    if let Some(why) = &stop {
-        println!("  {why}");
-        shared.stopping.store(true, Ordering::Relaxed);
-        // Viewers still on their way in would be counted as entered later: close them all.
-        drop(senders);
-        tasks.abort_all();
-        return Err(format!("{why} after {} viewers", alive.len()));
-    }
-    out.joined = alive.len();
-    out.join_secs = t0.elapsed().as_secs_f64();
-    out.join_cpu_secs = server.cpu() - cpu0;
-    if let Some(e) = failures.first() {
-        eprintln!(
-            "  {} of {} viewers did not enter (first: {e})",
-            failures.len(),
-            plan.viewers
-        );
-    }
-    println!(
-        "  {} viewers in after {:.1} s (server CPU {:.1} s)",
-        out.joined, out.join_secs, out.join_cpu_secs
-    );
-
-    // Idle: every `joined` event delivered, then nothing to do.
-    let quiet_cap = Instant::now() + Duration::from_secs(180);
-    let mut last = shared.frames.load(Ordering::Relaxed);
-    loop {
-        tokio::time::sleep(Duration::from_millis(1000)).await;
-        let now = shared.frames.load(Ordering::Relaxed);
-        if now == last || Instant::now() > quiet_cap {
-            break;
-        }
-        last = now;
-    }
-    out.settle_secs = t0.elapsed().as_secs_f64();
-    let idle_cpu0 = server.cpu();
-    let idle_t0 = Instant::now();
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    out.idle_cpu = (server.cpu() - idle_cpu0) / idle_t0.elapsed().as_secs_f64();
-    out.rss_idle_kib = server.rss_kib();
-    println!(
-        "  idle after {:.1} s: {} KiB resident ({:.1} KiB a viewer), {:.1} % CPU",
-        out.settle_secs,
-        out.rss_idle_kib,
-        out.kib_per_viewer(),
-        out.idle_cpu * 100.0
-    );
-
-    // The lecture.
-    shared.chats.store(0, Ordering::Relaxed);
-    shared.latency.clear();
-    let load_cpu0 = server.cpu();
-    let own_load_cpu0 = server::own_cpu();
-    let load_t0 = Instant::now();
-    let mut rng = rand::rng();
-    let tick = Duration::from_millis(50);
-    let ticks_per_sec = 20u64;
-    let chat_every = (ticks_per_sec / u64::from(plan.chats_per_sec.clamp(1, 20))).max(1);
-    let per_chat_tick = (u64::from(plan.chats_per_sec) / ticks_per_sec).max(1);
-    let total_ticks = plan.load.as_millis() as u64 / 50;
-    let poll_tick = total_ticks / 3;
-    let burst = (alive.len() / 100).max(1);
-    let mut lower: Vec<(u64, usize)> = Vec::new();
-    let mut interval = tokio::time::interval(tick);
-    let pick = |rng: &mut rand::rngs::ThreadRng| alive[rng.random_range(0..alive.len())];
-    if alive.is_empty() {
-        return Err("no viewer entered".into());
-    }
-    for t in 0..total_ticks {
-        interval.tick().await;
-        if t % chat_every == 0 {
-            for _ in 0..per_chat_tick {
-                let text = format!("{CHAT_MARK}{}", clock::micros());
-                send(&senders, pick(&mut rng), &ClientMsg::Chat { text });
-                out.chats_sent += 1;
-            }
-        }
-        if t % ticks_per_sec == 0 {
-            let who = pick(&mut rng);
-            send(&senders, who, &ClientMsg::RaiseHand);
-            out.hands += 1;
-            lower.push((t + 3 * ticks_per_sec, who));
-        }
-        for &(_, who) in lower.iter().filter(|(at, _)| *at == t) {
-            send(&senders, who, &ClientMsg::LowerHand);
-        }
-        lower.retain(|(at, _)| *at > t);
-        if t % (5 * ticks_per_sec) == 2 * ticks_per_sec {
-            for i in 0..burst {
-                let reaction = Reaction::ALL[i % Reaction::ALL.len()];
-                send(&senders, pick(&mut rng), &ClientMsg::React { reaction });
-                out.reactions += 1;
-            }
-        }
-        if t == poll_tick {
-            shared.target.store(alive.len() as u64, Ordering::Relaxed);
-            let poll = ClientMsg::CreatePoll {
-                question: "Which of these is a prime number?".into(),
-                options: vec!["21".into(), "27".into(), "29".into(), "33".into()],
-                multiple: false,
-                correct: None,
             };
-            let _ = mod_tx.send(Cmd::Send(ws::encode(&poll)));
+            match result {
+                Ok(()) => self.alive.push(i),
+                Err(e) => failures.push(e),
+            }
         }
-        if t % ticks_per_sec == 0 {
-            out.rss_load_kib = out.rss_load_kib.max(server.rss_kib());
+        if let Some(e) = failures.first() {
+            eprintln!(
+                "  {} of {} viewers did not enter (first: {e})",
+                failures.len(),
+                self.senders.len()
+            );
         }
+        Ok(())
     }
-    out.load_secs = load_t0.elapsed().as_secs_f64();
-    out.load_cpu = (server.cpu() - load_cpu0) / out.load_secs;
-    out.loadgen_cpu = (server::own_cpu() - own_load_cpu0) / out.load_secs;
-    out.rss_load_kib = out.rss_load_kib.max(server.rss_kib());
 
-    // Let the last chats and poll answers arrive.
-    let alive_now =
-        alive.len() as u64 - shared.lost.load(Ordering::Relaxed).min(alive.len() as u64);
-    out.chat_expected = out.chats_sent * alive_now;
-    let drain = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < drain
-        && (shared.chats.load(Ordering::Relaxed) < out.chat_expected
-            || shared.settled_at.load(Ordering::Relaxed) == 0)
-    {
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    /// A lecture of `load`: `chats_per_sec` chat messages from random viewers, a hand a second
+    /// (lowered 3 s later), a reaction burst from 1 % of the room every 5 s and, with `poll`, a
+    /// poll a third of the way in that everyone answers. Then the last chats and answers are
+    /// waited for and the figures written to `out`.
+    pub async fn lecture(
+        &self,
+        server: &Server,
+        load: Duration,
+        chats_per_sec: u32,
+        poll: bool,
+        out: &mut Outcome,
+    ) {
+        let shared = &self.shared;
+        let alive = &self.alive;
+        let senders = &self.senders;
+        shared.chats.store(0, Ordering::Relaxed);
+        shared.latency.clear();
+        out.chats_sent = 0;
+        let load_cpu0 = server.cpu();
+        let own_load_cpu0 = server::own_cpu();
+        let load_t0 = Instant::now();
+        let mut rng = rand::rng();
+        let tick = Duration::from_millis(50);
+        let ticks_per_sec = 20u64;
+        let chat_every = (ticks_per_sec / u64::from(chats_per_sec.clamp(1, 20))).max(1);
+        let per_chat_tick = (u64::from(chats_per_sec) / ticks_per_sec).max(1);
+        let total_ticks = load.as_millis() as u64 / 50;
+        let poll_tick = if poll { total_ticks / 3 } else { u64::MAX };
+        let burst = (alive.len() / 100).max(1);
+        let mut lower: Vec<(u64, usize)> = Vec::new();
+        let mut interval = tokio::time::interval(tick);
+        let pick = |rng: &mut rand::rngs::ThreadRng| alive[rng.random_range(0..alive.len())];
+        for t in 0..total_ticks {
+            interval.tick().await;
+            if t % chat_every == 0 {
+                for _ in 0..per_chat_tick {
+                    let text = format!("{CHAT_MARK}{}", clock::micros());
+                    send(senders, pick(&mut rng), &ClientMsg::Chat { text });
+                    out.chats_sent += 1;
+                }
+            }
+            if t % ticks_per_sec == 0 {
+                let who = pick(&mut rng);
+                send(senders, who, &ClientMsg::RaiseHand);
+                out.hands += 1;
+                lower.push((t + 3 * ticks_per_sec, who));
+            }
+            for &(_, who) in lower.iter().filter(|(at, _)| *at == t) {
+                send(senders, who, &ClientMsg::LowerHand);
+            }
+            lower.retain(|(at, _)| *at > t);
+            if t % (5 * ticks_per_sec) == 2 * ticks_per_sec {
+                for i in 0..burst {
+                    let reaction = Reaction::ALL[i % Reaction::ALL.len()];
+                    send(senders, pick(&mut rng), &ClientMsg::React { reaction });
+                    out.reactions += 1;
+                }
+            }
+            if t == poll_tick {
+                shared.target.store(alive.len() as u64, Ordering::Relaxed);
+                let poll = ClientMsg::CreatePoll {
+                    question: "Which of these is a prime number?".into(),
+                    options: vec!["21".into(), "27".into(), "29".into(), "33".into()],
+                    multiple: false,
+                    correct: None,
+                };
+                let _ = self.mod_tx.send(Cmd::Send(ws::encode(&poll)));
+            }
+            if t % ticks_per_sec == 0 {
+                out.rss_load_kib = out.rss_load_kib.max(server.rss_kib());
+            }
+        }
+        out.load_secs = load_t0.elapsed().as_secs_f64();
+        out.load_cpu = (server.cpu() - load_cpu0) / out.load_secs;
+        out.loadgen_cpu = (server::own_cpu() - own_load_cpu0) / out.load_secs;
+        out.rss_load_kib = out.rss_load_kib.max(server.rss_kib());
+
+        // Let the last chats and poll answers arrive.
+        let alive_now =
+            alive.len() as u64 - shared.lost.load(Ordering::Relaxed).min(alive.len() as u64);
+        out.chat_expected = out.chats_sent * alive_now;
+        let drain = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < drain
+            && (shared.chats.load(Ordering::Relaxed) < out.chat_expected
+                || (poll && shared.settled_at.load(Ordering::Relaxed) == 0))
+        {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        out.chat_delivered = shared.chats.load(Ordering::Relaxed);
+        out.chat_p50_ms = shared.latency.quantile(0.50) as f64 / 1000.0;
+        out.chat_p99_ms = shared.latency.quantile(0.99) as f64 / 1000.0;
+        out.chat_max_ms = shared.latency.max() as f64 / 1000.0;
+        out.poll_answers = shared.answers.load(Ordering::Relaxed);
+        out.poll_seen = shared.seen.load(Ordering::Relaxed);
+        let (first, settled) = (
+            shared.first_answer.load(Ordering::Relaxed),
+            shared.settled_at.load(Ordering::Relaxed),
+        );
+        out.poll_settle_ms = (settled != 0 && first != u64::MAX)
+            .then(|| settled.saturating_sub(first) as f64 / 1000.0);
+        out.lost = shared.lost.load(Ordering::Relaxed);
     }
-    out.chat_delivered = shared.chats.load(Ordering::Relaxed);
-    out.chat_p50_ms = shared.latency.quantile(0.50) as f64 / 1000.0;
-    out.chat_p99_ms = shared.latency.quantile(0.99) as f64 / 1000.0;
-    out.chat_max_ms = shared.latency.max() as f64 / 1000.0;
-    out.poll_answers = shared.answers.load(Ordering::Relaxed);
-    out.poll_seen = shared.seen.load(Ordering::Relaxed);
-    let (first, settled) = (
-        shared.first_answer.load(Ordering::Relaxed),
-        shared.settled_at.load(Ordering::Relaxed),
-    );
-    out.poll_settle_ms =
-        (settled != 0 && first != u64::MAX).then(|| settled.saturating_sub(first) as f64 / 1000.0);
-    out.lost = shared.lost.load(Ordering::Relaxed);
-    out.dropped = server.dropped.load(Ordering::Relaxed);
 
-    shared.stopping.store(true, Ordering::Relaxed);
-    drop(server);
-    drop(senders);
-    drop(mod_tx);
-    tasks.abort_all();
-    while tasks.join_next().await.is_some() {}
-    Ok(out)
+    /// Close every viewer's socket.
+    pub async fn close(mut self) {
+        self.shared.stopping.store(true, Ordering::Relaxed);
+        drop(self.senders);
+        drop(self.mod_tx);
+        self.tasks.abort_all();
+        while self.tasks.join_next().await.is_some() {}
+    }
 }
 
 /// Less than 3 GiB of memory left for anyone on this machine.

@@ -48,7 +48,8 @@ pub struct CommonArgs {
     #[arg(long, env = "PODIUM_DATABASE", hide_env_values = true)]
     pub database: Option<String>,
     /// How many inputs a room's log gathers before the room is saved whole and the log before
-    /// it is dropped, so that a restart replays at most this many.
+    /// it is dropped, so that a restart replays at most this many (or as many as the room has
+    /// participants, if that is more).
     #[arg(long, env = "PODIUM_SNAPSHOT_EVERY", default_value_t = crate::store::DEFAULT_SNAPSHOT_EVERY,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub snapshot_every: u64,

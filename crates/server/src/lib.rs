@@ -2,9 +2,10 @@
 //!
 //! One concern a module: [`cli`] and [`config`] read the command line; [`auth`] verifies join
 //! tokens, invitation codes and resume credentials; [`http`] serves the routes; [`session`] runs
-//! one task per WebSocket; [`room_actor`] runs one task per room and owns its `Room`; [`rooms`]
-//! finds or starts a room's actor; [`media`] is the SFU that forwards the stage's media; [`store`] keeps what must survive a restart. No room rule is
-//! decided here: who may do what is the room's.
+//! one task per WebSocket; [`room_actor`] runs one task per room and owns its `Room`, and
+//! [`fanout`] gathers its events for everyone; [`rooms`] finds or starts a room's actor;
+//! [`media`] is the SFU that forwards the stage's media; [`store`] keeps what must survive a
+//! restart. No room rule is decided here: who may do what is the room's.
 
 pub mod auth;
 pub mod callbacks;
@@ -15,6 +16,7 @@ pub mod client_entry;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod fanout;
 pub mod http;
 pub mod limits;
 pub mod media;

@@ -21,8 +21,8 @@ use podium_protocol::{
     ParticipantView, Role, ServerMsg, Snapshot, INVITE_AUDIENCE, PROTOCOL_VERSION,
 };
 use podium_room::rules::Forwarding;
-use podium_room::{ConnId, Entrant, Input, NewInviteLink, Output, Room};
-use tokio::sync::mpsc::{self, error::TrySendError};
+use podium_room::{Audience, ConnId, Entrant, Input, NewInviteLink, Output, Room};
+use tokio::sync::mpsc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -30,6 +30,7 @@ use tokio::time::Instant;
 use crate::auth::Auth;
 use crate::callbacks::Watch;
 use crate::clock::now_ms;
+use crate::fanout::Held;
 use crate::media::{turn, ToMedia};
 use crate::metrics::METRICS;
 use crate::rooms::Rooms;
@@ -83,6 +84,8 @@ pub enum Outbound {
     Entered { participant: ParticipantId },
     /// A frame to send as it is.
     Frame(Utf8Bytes),
+    /// Frames for everyone, sent one after another and written together (see [`crate::fanout`]).
+    Frames(Arc<[Utf8Bytes]>),
     /// An `error` frame: sent as it is and counted against the connection's abuse budget.
     Refusal(Utf8Bytes),
     /// Send this `closing` frame, then close the socket.
@@ -124,6 +127,8 @@ pub struct RoomActor {
     pages: Vec<(Vec<ParticipantView>, Utf8Bytes)>,
     /// Attendance reports to the Moodle site, when the room has a callback URL.
     attendance: Option<Watch>,
+    /// Frames for everyone not yet handed to the connections.
+    held: Held,
 }
 
 /// Serialize a server message; `None` only if serde fails, which it does not for these types.
@@ -166,6 +171,7 @@ impl RoomActor {
             counted: 0,
             pages: Vec::new(),
             attendance: None,
+            held: Held::default(),
         }
     }
 
@@ -199,10 +205,17 @@ impl RoomActor {
         Ok(())
     }
 
-    /// One more input is in the log: save the room whole when enough have gathered.
+    /// One more input is in the log: save the room whole when enough have gathered. A save
+    /// copies and writes the whole room, so a large room waits for as many inputs as it has
+    /// participants: a class of 10,000 answering a poll is not saved ten times over (3 MB each),
+    /// and replaying its log stays short beside restoring its participants.
     fn logged(&mut self) {
         self.unsaved += 1;
-        if self.unsaved >= self.rooms.snapshot_every() {
+        let every = self
+            .rooms
+            .snapshot_every()
+            .max(u64::try_from(self.room.participant_count()).unwrap_or(u64::MAX));
+        if self.unsaved >= every {
             self.save_room();
         }
     }
@@ -489,6 +502,7 @@ impl RoomActor {
             for output in outputs {
                 self.publish(output);
             }
+            self.release();
             if let Some(conn) = self.dropped.pop_front() {
                 tracing::warn!(room = %self.id, conn, "outbound queue full: connection dropped");
                 next = Some(Input::Disconnect { conn });
@@ -519,6 +533,12 @@ impl RoomActor {
                 let Some(bytes) = encode(&ServerMsg::Event { seq, event }) else {
                     return;
                 };
+                if to == Audience::Everyone {
+                    if self.held.hold(bytes) {
+                        self.release();
+                    }
+                    return;
+                }
                 for conn in self.room.recipients(to) {
                     // A connection gets events once its welcome went out; the snapshot covers the rest.
                     if self.entered(conn) {
@@ -559,6 +579,8 @@ impl RoomActor {
     }
 
     fn welcome(&mut self, conn: ConnId, participant: ParticipantId, identity: String) {
+        // What is held was made before this snapshot, which covers it.
+        self.release();
         let Some(mut snapshot) = self.room.snapshot_for(participant) else {
             tracing::error!(room = %self.id, conn, participant, "no snapshot for a welcomed participant");
             self.refuse(conn, ErrorCode::Internal);
@@ -694,6 +716,7 @@ impl RoomActor {
 
     /// Tell the connection why, and let it go: it no longer belongs to the room.
     fn close(&mut self, conn: ConnId, reason: CloseReason) {
+        self.release();
         self.to_media(ToMedia::Close { conn });
         if let Some(c) = self.conns.remove(&conn) {
             tracing::info!(room = %self.id, conn, participant = ?c.participant, ?reason, "closing connection");
@@ -704,18 +727,42 @@ impl RoomActor {
         }
     }
 
+    /// Queue a frame to one connection, after whatever is held for everyone (which it may
+    /// follow).
     fn queue(&mut self, conn: ConnId, item: Outbound) {
+        self.release();
         let Some(c) = self.conns.get(&conn) else {
             return;
         };
-        match c.outbox.try_send(item) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_)) | Err(TrySendError::Closed(_)) => {
-                // Dropping the sender ends the session; the room hears of it as a disconnect.
-                self.conns.remove(&conn);
-                self.to_media(ToMedia::Close { conn });
-                self.dropped.push_back(conn);
+        if c.outbox.try_send(item).is_err() {
+            self.overflowed(conn);
+        }
+    }
+
+    /// The connection's queue is full (or its session gone): dropping the sender ends the
+    /// session, and the room hears of it as a disconnect.
+    fn overflowed(&mut self, conn: ConnId) {
+        self.conns.remove(&conn);
+        self.to_media(ToMedia::Close { conn });
+        self.dropped.push_back(conn);
+    }
+
+    /// Hand everything held for everyone to every connection that has been welcomed.
+    fn release(&mut self) {
+        let Some(frames) = self.held.take() else {
+            return;
+        };
+        let mut overflowed = Vec::new();
+        for (&conn, c) in &self.conns {
+            // A connection gets events once its welcome went out; the snapshot covers the rest.
+            if c.participant.is_some()
+                && c.outbox.try_send(Outbound::Frames(frames.clone())).is_err()
+            {
+                overflowed.push(conn);
             }
+        }
+        for conn in overflowed {
+            self.overflowed(conn);
         }
     }
 }

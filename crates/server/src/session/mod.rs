@@ -275,6 +275,11 @@ impl Session {
         mailbox: &mpsc::Sender<ToRoom>,
         inbox: &mut mpsc::Receiver<Outbound>,
     ) {
+        // One wait for the whole stay: a fresh one each time round would register with (and
+        // leave) the signal that every connection shares, for every frame.
+        let mut shutdown = self.shutdown.clone();
+        let stopping = shutdown::wait(&mut shutdown);
+        tokio::pin!(stopping);
         loop {
             let flow = tokio::select! {
                 out = inbox.recv() => match out {
@@ -289,7 +294,7 @@ impl Session {
                     let incoming = frames::read(frame, &mut self.bucket);
                     self.on_incoming(incoming, mailbox).await
                 }
-                () = shutdown::wait(&mut self.shutdown) => {
+                () = &mut stopping => {
                     self.close(CloseReason::ServerShutdown).await;
                     Flow::End
                 }
@@ -381,6 +386,14 @@ impl Session {
                 Ok(()) => Flow::Continue,
                 Err(()) => Flow::End,
             },
+            Outbound::Frames(frames) => {
+                for bytes in frames.iter() {
+                    if self.feed_text(bytes.clone()).await.is_err() {
+                        return Flow::End;
+                    }
+                }
+                Flow::Continue
+            }
             Outbound::Refusal(bytes) => {
                 if self.send_text(bytes).await.is_err() {
                     return Flow::End;

@@ -338,13 +338,23 @@ mod failure_tests {
         }
     }
 
-    async fn next_msg(inbox: &mut mpsc::Receiver<Outbound>) -> Option<ServerMsg> {
+    /// A connection's queue as the session reads it: a batch is its frames one by one.
+    struct Inbox {
+        rx: mpsc::Receiver<Outbound>,
+        batch: std::collections::VecDeque<axum::extract::ws::Utf8Bytes>,
+    }
+
+    async fn next_msg(inbox: &mut Inbox) -> Option<ServerMsg> {
         loop {
-            let out = tokio::time::timeout(Duration::from_secs(5), inbox.recv())
+            if let Some(b) = inbox.batch.pop_front() {
+                return serde_json::from_str(b.as_str()).ok();
+            }
+            let out = tokio::time::timeout(Duration::from_secs(5), inbox.rx.recv())
                 .await
                 .ok()??;
             match out {
                 Outbound::Entered { .. } => continue,
+                Outbound::Frames(frames) => inbox.batch.extend(frames.iter().cloned()),
                 Outbound::Frame(b) | Outbound::Refusal(b) | Outbound::Close { frame: b, .. } => {
                     return serde_json::from_str(b.as_str()).ok()
                 }
@@ -352,8 +362,12 @@ mod failure_tests {
         }
     }
 
-    fn connect(rooms: &Rooms) -> (mpsc::Sender<ToRoom>, mpsc::Receiver<Outbound>, u64) {
-        let (outbox, inbox) = mpsc::channel(64);
+    fn connect(rooms: &Rooms) -> (mpsc::Sender<ToRoom>, Inbox, u64) {
+        connect_as(rooms, entrant())
+    }
+
+    fn connect_as(rooms: &Rooms, entrant: Entrant) -> (mpsc::Sender<ToRoom>, Inbox, u64) {
+        let (outbox, rx) = mpsc::channel(64);
         let conn = rooms.next_conn();
         let mailbox = rooms
             .connect(
@@ -361,12 +375,16 @@ mod failure_tests {
                 RoomConfig::default,
                 ToRoom::Connect {
                     conn,
-                    entrant: entrant(),
+                    entrant,
                     outbox,
                     features: None,
                 },
             )
             .unwrap();
+        let inbox = Inbox {
+            rx,
+            batch: Default::default(),
+        };
         (mailbox, inbox, conn)
     }
 
@@ -459,5 +477,55 @@ mod failure_tests {
             }
             other => panic!("expected a welcome, got {other:?}"),
         }
+    }
+
+    /// The inputs after the room's last save, once the store shows exactly `logged` of them
+    /// (saves are written off the room's task).
+    async fn wait_for_log(store: &SqliteStore, logged: usize) -> StoredRoom {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let stored = store.open_room("r", &RoomConfig::default()).unwrap();
+            if stored.inputs.len() == logged || tokio::time::Instant::now() > deadline {
+                return stored;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_room_larger_than_the_save_interval_is_saved_once_per_participant() {
+        let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+        let auth = Arc::new(Auth::new(&Secret::new("s"), 600, store.clone()));
+        let rooms = Rooms::new(auth, store.clone(), Duration::from_secs(60), 2);
+        let mut people = Vec::new();
+        for i in 1..=4 {
+            let who = Entrant {
+                identity: format!("site:{i}"),
+                ..entrant()
+            };
+            let (mailbox, mut inbox, conn) = connect_as(&rooms, who);
+            assert!(matches!(
+                next_msg(&mut inbox).await,
+                Some(ServerMsg::Welcome { .. })
+            ));
+            people.push((mailbox, inbox, conn));
+        }
+        // Saved after the second entry (two inputs, two people); the next two entries wait for
+        // a log as long as the room (four).
+        let stored = wait_for_log(&store, 2).await;
+        assert_eq!(stored.saved.as_ref().map(|s| s.n), Some(2));
+        assert_eq!(stored.inputs.len(), 2, "inputs 3 and 4 wait in the log");
+
+        let (mailbox, _, conn) = &people[0];
+        for text in ["one", "two"] {
+            let msg = ClientMsg::Chat { text: text.into() };
+            mailbox
+                .send(ToRoom::Command { conn: *conn, msg })
+                .await
+                .unwrap();
+        }
+        let stored = wait_for_log(&store, 0).await;
+        assert_eq!(stored.saved.as_ref().map(|s| s.n), Some(6));
+        assert!(stored.inputs.is_empty());
     }
 }
