@@ -73,6 +73,9 @@ pub struct Burst {
 #[derive(Clone, Copy)]
 pub struct Ctx {
     pub room: RwSignal<Option<RoomState>>,
+    /// The room's `people_version`: what shows people tracks this, so that it is not worked
+    /// out again over thousands of participants for every chat message.
+    pub people: Memo<Option<u64>>,
     pub net: Net,
     /// Live media: the peer connection, what is sent and what arrives.
     pub media: Media,
@@ -434,8 +437,10 @@ fn Session(cfg: Config, i18n: I18n, mobile: bool, auth: Auth, fp: String) -> imp
         }
     });
     let net = net::start(cfg.ws_url.clone(), auth, fp, mobile, on_msg);
+    let people = Memo::new(move |_| room.with(|r| r.as_ref().map(|r| r.people_version)));
     let ctx = Ctx {
         room,
+        people,
         net,
         media: Media::new(net, cfg.relay_only),
         devices: RwSignal::new(Prefs::load()),
@@ -525,7 +530,8 @@ fn Session(cfg: Config, i18n: I18n, mobile: bool, auth: Auth, fp: String) -> imp
     }));
     // Invitations sent by this moderator end when the person reaches the stage or leaves.
     Effect::new(move |_| {
-        let present: Vec<(ParticipantId, bool)> = room.with(|r| {
+        let _version = people.get();
+        let present: Vec<(ParticipantId, bool)> = room.with_untracked(|r| {
             r.as_ref()
                 .map(|r| r.participants.iter().map(|p| (p.id, p.on_stage)).collect())
                 .unwrap_or_default()

@@ -16,6 +16,9 @@ pub struct RoomState {
     pub invited_by: Option<String>,
     /// The standing invitation came from approving your request.
     pub approved: bool,
+    /// Counts changes to the participants list, a fresh snapshot included: views of people
+    /// follow this instead of the whole room, which changes with every chat message.
+    pub people_version: u64,
 }
 
 impl std::ops::Deref for RoomState {
@@ -68,6 +71,7 @@ impl RoomState {
             room,
             invited_by: None,
             approved: false,
+            people_version: 0,
         }
     }
 
@@ -75,7 +79,9 @@ impl RoomState {
     pub fn replace(&mut self, s: Snapshot) {
         let invited_by = self.invited_by.take();
         let approved = self.approved;
+        let people_version = self.people_version + 1;
         *self = RoomState::from_snapshot(s);
+        self.people_version = people_version;
         if self.you.stage == StageAccess::Invited {
             self.invited_by = invited_by;
             self.approved = approved;
@@ -94,6 +100,7 @@ impl RoomState {
                     self.upsert(participant);
                 }
                 if !left.is_empty() {
+                    self.people_version += 1;
                     self.participants.retain(|p| !left.contains(&p.id));
                     self.requests.retain(|r| !left.contains(&r.participant));
                 }
@@ -172,6 +179,7 @@ impl RoomState {
     /// Replaces the entry with the same id, or adds it (also the pages of a long list that
     /// follow a welcome or snapshot).
     pub fn upsert(&mut self, participant: ParticipantView) {
+        self.people_version += 1;
         if participant.id == self.you.participant {
             self.you.name = participant.name.clone();
         }

@@ -301,6 +301,51 @@ fn participants_join_update_and_leave() {
 }
 
 #[wasm_bindgen_test]
+fn the_people_version_moves_with_people_and_not_with_chat() {
+    let mut s = RoomState::from_snapshot(snapshot(1));
+    let v0 = s.people_version;
+    s.apply(
+        2,
+        Event::Chat {
+            message: chat(1, "hello"),
+        },
+    );
+    assert_eq!(
+        s.people_version, v0,
+        "a chat message leaves the people views alone"
+    );
+    s.apply(
+        3,
+        Event::People {
+            people: vec![person(3, "Lee")],
+            left: vec![],
+        },
+    );
+    let v1 = s.people_version;
+    assert!(v1 > v0);
+    s.apply(
+        4,
+        Event::Updated {
+            participant: person(3, "Lee Ann"),
+        },
+    );
+    let v2 = s.people_version;
+    assert!(v2 > v1);
+    s.apply(
+        5,
+        Event::People {
+            people: vec![],
+            left: vec![3],
+        },
+    );
+    let v3 = s.people_version;
+    assert!(v3 > v2);
+    // A fresh snapshot may hold anyone: it counts as a change even if nothing else moved.
+    s.replace(snapshot(6));
+    assert!(s.people_version > v3);
+}
+
+#[wasm_bindgen_test]
 fn hands_are_ordered_by_when_raised() {
     let mut s = RoomState::from_snapshot(snapshot(1));
     let mut ada = person(2, "Ada");

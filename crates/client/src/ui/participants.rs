@@ -46,6 +46,10 @@ impl From<&ParticipantView> for ParticipantKey {
     }
 }
 
+/// Viewers listed at once. A lecture's thousands would be a list no one scrolls and a page that
+/// redraws thousands of rows; past this many, **Find a person** narrows the list.
+pub const VIEWERS_SHOWN: usize = 100;
+
 #[component]
 pub fn Participants() -> impl IntoView {
     let ctx = use_ctx();
@@ -53,9 +57,12 @@ pub fn Participants() -> impl IntoView {
         ctx.room
             .with(|r| r.as_ref().map(|r| r.you.moderator).unwrap_or(false))
     });
+    // Worked out again only when people change, not with every chat message. (`get`, not
+    // `track`: tracking alone leaves the version memo stale, and the list missed people.)
     let rows = Memo::new(move |_| {
+        let _version = ctx.people.get();
         let invited = ctx.invited.get();
-        ctx.room.with(|r| {
+        ctx.room.with_untracked(|r| {
             let Some(r) = r else {
                 return (Vec::new(), Vec::new());
             };
@@ -65,53 +72,38 @@ pub fn Participants() -> impl IntoView {
                 place: order.iter().find(|(id, _)| *id == p.id).map(|(_, n)| *n),
                 invited: invited.contains(&p.id),
             };
-            let mut stage: Vec<Row> = r
+            let (mut stage, mut viewers): (Vec<Row>, Vec<Row>) = r
                 .participants
                 .iter()
-                .filter(|p| p.on_stage)
                 .map(row)
-                .collect();
-            let mut viewers: Vec<Row> = r
-                .participants
-                .iter()
-                .filter(|p| !p.on_stage)
-                .map(row)
-                .collect();
+                .partition(|row| row.p.on_stage);
             // Raised hands first, in the order raised; then by name.
             let sort = |v: &mut Vec<Row>| {
-                v.sort_by(|a, b| {
-                    (a.place.unwrap_or(usize::MAX), a.p.name.to_ascii_lowercase())
-                        .cmp(&(b.place.unwrap_or(usize::MAX), b.p.name.to_ascii_lowercase()))
-                })
+                v.sort_by_cached_key(|r| (r.place.unwrap_or(usize::MAX), r.p.name.to_lowercase()))
             };
             sort(&mut stage);
             sort(&mut viewers);
             (stage, viewers)
         })
     });
+    let query = RwSignal::new(String::new());
+    let stage = Memo::new(move |_| rows.with(|(s, _)| s.clone()));
+    let viewer_count = Memo::new(move |_| rows.with(|(_, v)| v.len()));
+    // The viewers that match the search, the first VIEWERS_SHOWN of them, and how many more.
+    let found = Memo::new(move |_| {
+        let q = query.with(|q| q.trim().to_lowercase());
+        rows.with(|(_, v)| {
+            let mut matching = v
+                .iter()
+                .filter(|r| q.is_empty() || r.p.name.to_lowercase().contains(&q));
+            let shown: Vec<Row> = matching.by_ref().take(VIEWERS_SHOWN).cloned().collect();
+            (shown, matching.count())
+        })
+    });
+    let viewers = Memo::new(move |_| found.with(|(shown, _)| shown.clone()));
+    let more = move || found.with(|(_, more)| *more);
     let any_hand = move || rows.with(|(s, v)| s.iter().chain(v.iter()).any(|r| r.place.is_some()));
-    let section = move |title_key: &'static str, on_stage: bool| {
-        let list = move || rows.with(|(s, v)| if on_stage { s.clone() } else { v.clone() });
-        let heading = format!(
-            "podium-people-{}",
-            if on_stage { "stage" } else { "viewers" }
-        );
-        let heading_ref = heading.clone();
-        view! {
-            <section class="people-section" aria-labelledby=heading_ref>
-                <h2 class="section-title" id=heading>
-                    {ctx.t(title_key)}
-                    <span class="count">{move || ctx.i18n.with_value(|i| i.number(list().len() as u64))}</span>
-                </h2>
-                <ul class="people">
-                    <For each=list key=|r| r.clone() let:row>
-                        <PersonRow row=row moderator=moderator/>
-                    </For>
-                </ul>
-                {move || list().is_empty().then(|| view! { <p class="empty small">{ctx.t("people.none")}</p> })}
-            </section>
-        }
-    };
+    let count_label = move |n: usize| ctx.i18n.with_value(|i| i.number(n as u64));
     view! {
         <div class="panel participants">
             {move || (moderator.get() && any_hand()).then(|| view! {
@@ -119,8 +111,42 @@ pub fn Participants() -> impl IntoView {
                     <button class="btn small" on:click=move |_| ctx.send(ClientMsg::LowerAllHands)>{ctx.t("people.lower_all_hands")}</button>
                 </div>
             })}
-            {section("people.on_stage", true)}
-            {section("people.viewers", false)}
+            <section class="people-section" aria-labelledby="podium-people-stage">
+                <h2 class="section-title" id="podium-people-stage">
+                    {ctx.t("people.on_stage")}
+                    <span class="count">{move || count_label(stage.with(Vec::len))}</span>
+                </h2>
+                <ul class="people">
+                    <For each=move || stage.get() key=|r| r.clone() let:row>
+                        <PersonRow row=row moderator=moderator/>
+                    </For>
+                </ul>
+                {move || stage.with(Vec::is_empty).then(|| view! { <p class="empty small">{ctx.t("people.none")}</p> })}
+            </section>
+            <section class="people-section" aria-labelledby="podium-people-viewers">
+                <h2 class="section-title" id="podium-people-viewers">
+                    {ctx.t("people.viewers")}
+                    <span class="count">{move || count_label(viewer_count.get())}</span>
+                </h2>
+                {move || (viewer_count.get() > VIEWERS_SHOWN).then(|| view! {
+                    <input class="find" type="search" aria-label=ctx.t("people.find")
+                        placeholder=ctx.t("people.find")
+                        prop:value=move || query.get()
+                        on:input=move |ev| query.set(event_target_value(&ev))/>
+                })}
+                <ul class="people">
+                    <For each=move || viewers.get() key=|r| r.clone() let:row>
+                        <PersonRow row=row moderator=moderator/>
+                    </For>
+                </ul>
+                {move || (more() > 0).then(|| view! {
+                    <p class="empty small more">{ctx.tf("people.more", &[("count", &count_label(more()))])}</p>
+                })}
+                {move || (viewer_count.get() == 0).then(|| view! { <p class="empty small">{ctx.t("people.none")}</p> })}
+                {move || (viewer_count.get() > 0 && viewers.with(Vec::is_empty)).then(|| view! {
+                    <p class="empty small">{ctx.t("people.no_match")}</p>
+                })}
+            </section>
         </div>
     }
 }

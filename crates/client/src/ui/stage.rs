@@ -15,8 +15,9 @@ pub fn Stage() -> impl IntoView {
     let ctx = use_ctx();
     let media = ctx.media;
     let tiles = Memo::new(move |_| {
+        let _version = ctx.people.get();
         ctx.room
-            .with(|r| r.as_ref().map(|r| r.on_stage()).unwrap_or_default())
+            .with_untracked(|r| r.as_ref().map(|r| r.on_stage()).unwrap_or_default())
     });
     let me = Memo::new(move |_| ctx.room.with(|r| r.as_ref().map(|r| r.you.participant)));
     let seats = Memo::new(move |_| {

@@ -61,7 +61,8 @@ class client_strings {
         'tabs.label', 'tabs.stage', 'tabs.chat', 'tabs.participants', 'tabs.polls', 'tabs.requests',
         'tabs.manage',
         // Participants.
-        'people.on_stage', 'people.viewers', 'people.none', 'people.you', 'people.hand', 'people.mic_on',
+        'people.on_stage', 'people.viewers', 'people.none', 'people.find', 'people.more', 'people.no_match',
+        'people.you', 'people.hand', 'people.mic_on',
         'people.mic_off', 'people.camera_on', 'people.camera_off', 'people.away', 'people.phone',
         'people.actions', 'people.invite', 'people.cancel_invite', 'people.remove_from_stage', 'people.mute',
         'people.lower_hand', 'people.lower_all_hands', 'people.remove', 'people.remove_confirm',
