@@ -15,6 +15,14 @@ struct Row {
     p: ParticipantKey,
     place: Option<usize>,
     invited: bool,
+    /// The name in lower case, to sort and search by.
+    folded: String,
+}
+
+/// Lower case by the browser's rules (any script, not just ASCII), without carrying Unicode's
+/// case tables in the bundle.
+fn fold(s: &str) -> String {
+    js_sys::JsString::from(s).to_lower_case().into()
 }
 
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -71,6 +79,7 @@ pub fn Participants() -> impl IntoView {
                 p: p.into(),
                 place: order.iter().find(|(id, _)| *id == p.id).map(|(_, n)| *n),
                 invited: invited.contains(&p.id),
+                folded: fold(&p.name),
             };
             let (mut stage, mut viewers): (Vec<Row>, Vec<Row>) = r
                 .participants
@@ -79,7 +88,10 @@ pub fn Participants() -> impl IntoView {
                 .partition(|row| row.p.on_stage);
             // Raised hands first, in the order raised; then by name.
             let sort = |v: &mut Vec<Row>| {
-                v.sort_by_cached_key(|r| (r.place.unwrap_or(usize::MAX), r.p.name.to_lowercase()))
+                v.sort_by(|a, b| {
+                    (a.place.unwrap_or(usize::MAX), &a.folded)
+                        .cmp(&(b.place.unwrap_or(usize::MAX), &b.folded))
+                })
             };
             sort(&mut stage);
             sort(&mut viewers);
@@ -91,11 +103,9 @@ pub fn Participants() -> impl IntoView {
     let viewer_count = Memo::new(move |_| rows.with(|(_, v)| v.len()));
     // The viewers that match the search, the first VIEWERS_SHOWN of them, and how many more.
     let found = Memo::new(move |_| {
-        let q = query.with(|q| q.trim().to_lowercase());
+        let q = query.with(|q| fold(q.trim()));
         rows.with(|(_, v)| {
-            let mut matching = v
-                .iter()
-                .filter(|r| q.is_empty() || r.p.name.to_lowercase().contains(&q));
+            let mut matching = v.iter().filter(|r| q.is_empty() || r.folded.contains(&q));
             let shown: Vec<Row> = matching.by_ref().take(VIEWERS_SHOWN).cloned().collect();
             (shown, matching.count())
         })
