@@ -94,6 +94,17 @@ export async function openTab(page: Page, name: string) {
   await page.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
 }
 
+/** A moderator starts a poll from the Polls tab. */
+export async function startPoll(page: Page, question: string, options: string[]) {
+  await openTab(page, 'Polls');
+  await page.getByRole('button', { name: 'New poll' }).click();
+  await page.getByLabel('Question').fill(question);
+  for (const [i, option] of options.entries()) {
+    await page.getByRole('textbox', { name: `Option ${i + 1}` }).fill(option);
+  }
+  await page.getByRole('button', { name: 'Start poll' }).click();
+}
+
 /** The participants list section (On stage / Viewers) as a locator. */
 export function section(page: Page, title: 'On stage' | 'Viewers') {
   return page.locator('section.people-section').filter({ has: page.getByRole('heading', { name: new RegExp(`^${title}`) }) });

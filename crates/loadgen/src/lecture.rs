@@ -4,22 +4,18 @@
 //! every step the media viewers' reception and the chat's delivery are measured over the same
 //! window, so the table shows which gives way first as the box fills.
 
-use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use podium_protocol::{Role, StageMode};
 use podium_testkit::media::{Latency, MediaPeer};
 use tokio::task::JoinSet;
 
 use crate::forwarding::{self, Process};
-use crate::server::{self, Server};
+use crate::server::Server;
 use crate::sfu;
 use crate::signalling::{self, Audience};
-use crate::ws;
 
-const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 /// People numbered from here are the presenter and the media viewers: above any audience.
 const MEDIA_PEOPLE: u64 = 1_000_000;
 /// Chat messages a second during each window, as in the signalling part.
@@ -113,21 +109,13 @@ async fn steps(
         println!("  {step} media viewers");
         let join = |i: u64| {
             let n = before as u64 + i;
-            let (url, addr, latency) = (server.ws_url(), server.addr, latency.clone());
-            async move {
-                let who = MEDIA_PEOPLE + n;
-                let mut ws = ws::open(addr, ws::source_ip(who), &url).await?;
-                let token = server::token(
-                    Role::Attendee,
-                    &format!("Watcher {n}"),
-                    who,
-                    StageMode::Open,
-                );
-                ws::enter(&mut ws, token, Duration::from_secs(30)).await?;
-                let peer = forwarding::subscriber_peer(LOOPBACK, n, &latency).await;
-                ws::send(&mut ws, &peer.offer_msg(false, false, false)).await?;
-                Ok((ws, Arc::new(peer)))
-            }
+            sfu::subscriber(
+                server.addr,
+                server.ws_url(),
+                MEDIA_PEOPLE + n,
+                n,
+                latency.clone(),
+            )
         };
         forwarding::connect_subscribers(step - before, join, |(ws, peer)| {
             tasks.spawn(sfu::pump(ws, peer.clone()));

@@ -5,7 +5,7 @@
 //! [`crate::forwarding`]'s, shared with the Janus comparison ([`crate::janus`]); this file is
 //! Podium's signalling around them.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,17 +34,7 @@ pub async fn run(binary: &Path, plan: &Plan) -> Result<Outcome, String> {
 
     // The subscribers.
     let mut subscribers = Vec::with_capacity(plan.subscribers);
-    let join = |i: u64| {
-        let (url, addr, latency) = (url.clone(), server.addr, latency.clone());
-        async move {
-            let mut ws = ws::open(addr, ws::source_ip(i), &url).await?;
-            let token = server::token(Role::Attendee, &format!("Viewer {i}"), i, StageMode::Open);
-            ws::enter(&mut ws, token, Duration::from_secs(30)).await?;
-            let peer = forwarding::subscriber_peer(LOOPBACK, i, &latency).await;
-            ws::send(&mut ws, &peer.offer_msg(false, false, false)).await?;
-            Ok((ws, Arc::new(peer)))
-        }
-    };
+    let join = |i: u64| subscriber(server.addr, url.clone(), i, i, latency.clone());
     forwarding::connect_subscribers(plan.subscribers, join, |(ws, peer)| {
         tasks.spawn(pump(ws, peer.clone()));
         subscribers.push(peer);
@@ -62,6 +52,28 @@ pub async fn run(binary: &Path, plan: &Plan) -> Result<Outcome, String> {
     while tasks.join_next().await.is_some() {}
     drop(subscribers);
     Ok(out)
+}
+
+/// Subscriber number `n` (from 1), person `who` of the room: enters as a viewer and offers to
+/// receive the stage.
+pub async fn subscriber(
+    addr: SocketAddr,
+    url: String,
+    who: u64,
+    n: u64,
+    latency: Arc<Latency>,
+) -> Result<(ws::Socket, Arc<MediaPeer>), String> {
+    let mut ws = ws::open(addr, ws::source_ip(who), &url).await?;
+    let token = server::token(
+        Role::Attendee,
+        &format!("Viewer {who}"),
+        who,
+        StageMode::Open,
+    );
+    ws::enter(&mut ws, token, Duration::from_secs(30)).await?;
+    let peer = forwarding::subscriber_peer(LOOPBACK, n, &latency).await;
+    ws::send(&mut ws, &peer.offer_msg(false, false, false)).await?;
+    Ok((ws, Arc::new(peer)))
 }
 
 /// The presenter (person `n`): on stage with microphone and camera, publishing about

@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { enter, openTab, roomId, screenshot, section, toolbar } from '../helpers';
+import { enter, openTab, roomId, screenshot, section, startPoll, toolbar } from '../helpers';
 import { Restartable, startRestartableServer } from '../servers';
 
 function connState(page: Page) {
@@ -45,12 +45,7 @@ test('after the server is killed and started again, every page comes back by its
   await toolbar(lee).getByRole('button', { name: 'Raise hand' }).click();
   await expect(toolbar(lee).getByRole('button', { name: 'Lower hand' })).toBeVisible();
 
-  await openTab(mod, 'Polls');
-  await mod.getByRole('button', { name: 'New poll' }).click();
-  await mod.getByLabel('Question').fill('Which organelle makes energy?');
-  await mod.getByRole('textbox', { name: 'Option 1' }).fill('Mitochondria');
-  await mod.getByRole('textbox', { name: 'Option 2' }).fill('Ribosome');
-  await mod.getByRole('button', { name: 'Start poll' }).click();
+  await startPoll(mod, 'Which organelle makes energy?', ['Mitochondria', 'Ribosome']);
   await openTab(lee, 'Polls');
   await lee.getByRole('radio', { name: 'Mitochondria' }).check();
   await lee.getByRole('button', { name: 'Submit answer' }).click();

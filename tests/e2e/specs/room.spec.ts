@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { baseUrl, enter, expectNoAxeViolations, openTab, roomId, screenshot, section, token, toolbar } from '../helpers';
+import { baseUrl, enter, expectNoAxeViolations, openTab, roomId, screenshot, section, startPoll, token, toolbar } from '../helpers';
 
 test('chat history reaches a late joiner, in order', async ({ browser }, info) => {
   const room = roomId(info);
@@ -26,12 +26,7 @@ test('a poll round trip with live counts', async ({ browser }, info) => {
   const room = roomId(info);
   const mod = await enter(browser, { room, role: 'moderator', name: 'Ada Teacher' });
   const sam = await enter(browser, { room, role: 'attendee', name: 'Sam Student' });
-  await openTab(mod, 'Polls');
-  await mod.getByRole('button', { name: 'New poll' }).click();
-  await mod.getByLabel('Question').fill('Which organelle makes energy?');
-  await mod.getByRole('textbox', { name: 'Option 1' }).fill('Mitochondria');
-  await mod.getByRole('textbox', { name: 'Option 2' }).fill('Ribosome');
-  await mod.getByRole('button', { name: 'Start poll' }).click();
+  await startPoll(mod, 'Which organelle makes energy?', ['Mitochondria', 'Ribosome']);
   await expect(mod.getByText('Which organelle makes energy?')).toBeVisible();
   await openTab(sam, 'Polls');
   await sam.getByRole('radio', { name: 'Mitochondria' }).check();
@@ -163,6 +158,20 @@ test('in a crowd, Viewers lists the first hundred and Find a person finds anyone
   await find.fill('crowd 117');
   await expect(viewers.locator('li.person')).toHaveCount(1);
   await expect(viewers.locator('li.person')).toContainText('Crowd 117');
+  // Someone arriving while the moderator searches leaves the search box as it was.
+  const late = token(room, 'attendee', 'Crowd 121');
+  await crowd.evaluate(
+    ({ url, late }) => {
+      const ws = new WebSocket(url);
+      (window as unknown as { crowd: WebSocket[] }).crowd.push(ws);
+      ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', protocol: 2, auth: { type: 'token', token: late } }));
+    },
+    { url, late },
+  );
+  await expect(viewers.locator('.count')).toHaveText('122');
+  await expect(find).toBeFocused();
+  await expect(find).toHaveValue('crowd 117');
+  await expect(viewers.locator('li.person')).toHaveCount(1);
   await find.fill('Nobody at all');
   await expect(viewers.getByText('Nobody by that name.')).toBeVisible();
   await find.fill('');

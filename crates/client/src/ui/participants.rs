@@ -101,6 +101,9 @@ pub fn Participants() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let stage = Memo::new(move |_| rows.with(|(s, _)| s.clone()));
     let viewer_count = Memo::new(move |_| rows.with(|(_, v)| v.len()));
+    // Whether the room is large enough for a search box: a memo, so arrivals and departures
+    // that leave it so do not make the box again.
+    let searchable = Memo::new(move |_| viewer_count.get() > VIEWERS_SHOWN);
     // The viewers that match the search, the first VIEWERS_SHOWN of them, and how many more.
     let found = Memo::new(move |_| {
         let q = query.with(|q| fold(q.trim()));
@@ -138,7 +141,7 @@ pub fn Participants() -> impl IntoView {
                     {ctx.t("people.viewers")}
                     <span class="count">{move || count_label(viewer_count.get())}</span>
                 </h2>
-                {move || (viewer_count.get() > VIEWERS_SHOWN).then(|| view! {
+                {move || searchable.get().then(|| view! {
                     <input class="find" type="search" aria-label=ctx.t("people.find")
                         placeholder=ctx.t("people.find")
                         prop:value=move || query.get()
