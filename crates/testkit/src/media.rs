@@ -28,6 +28,11 @@ use crate::hist::Histogram;
 pub const AUDIO_BYTES: usize = 80;
 pub const HIGH_BYTES: usize = 1100;
 pub const LOW_BYTES: usize = 300;
+/// Where the low layer's RTP clock starts: a browser starts each layer's clock at random, so
+/// the layers' times differ by about this much.
+const LOW_CLOCK_START: u64 = 1_000_000_000;
+/// A video's RTP time moving on by more than this between two frames (10 s) is a leap.
+const CLOCK_LEAP: i32 = 900_000;
 pub const SCREEN_BYTES: usize = 700;
 const AUDIO_EVERY: Duration = Duration::from_millis(20);
 const VIDEO_EVERY: Duration = Duration::from_millis(33);
@@ -53,6 +58,11 @@ pub struct Received {
     pub packets: u64,
     /// Size of the last frame, to tell simulcast layers apart.
     pub last_size: usize,
+    /// RTP time of the last frame.
+    pub last_time: Option<u64>,
+    /// Frames whose RTP time went back from the one before, or leapt ahead of it: a browser
+    /// drops the frames of a video whose clock goes back.
+    pub clock_jumps: u64,
 }
 
 /// Send-to-receive times of whole frames, in microseconds, by kind (screen counts as video).
@@ -460,6 +470,14 @@ fn on_event(inner: &mut Inner, event: Event) {
                     r.frames += 1;
                     r.packets += packets;
                     r.last_size = data.data.len();
+                    let time = data.time.numer();
+                    if let Some(last) = r.last_time.replace(time) {
+                        // On the wire the time is 32 bits that wrap.
+                        let step = (time as u32).wrapping_sub(last as u32) as i32;
+                        if !(0..=CLOCK_LEAP).contains(&step) {
+                            r.clock_jumps += 1;
+                        }
+                    }
                     if key.1 != MediaKind::Audio && inner.first_video.is_none() {
                         inner.first_video = Some(Instant::now());
                     }
@@ -530,16 +548,16 @@ fn write_video(inner: &mut Inner, now: Instant, start: Instant) {
         return;
     };
     let ticks = (now - start).as_micros() as u64 * 90 / 1000;
-    let time = MediaTime::new(ticks, Frequency::NINETY_KHZ);
-    let layers: Vec<(Option<Rid>, usize)> = if inner.simulcast {
+    let layers: Vec<(Option<Rid>, usize, u64)> = if inner.simulcast {
         vec![
-            (Some(Rid::from("h")), inner.video_bytes),
-            (Some(Rid::from("l")), LOW_BYTES),
+            (Some(Rid::from("h")), inner.video_bytes, 0),
+            (Some(Rid::from("l")), LOW_BYTES, LOW_CLOCK_START),
         ]
     } else {
-        vec![(None, inner.video_bytes)]
+        vec![(None, inner.video_bytes, 0)]
     };
-    for (rid, size) in layers {
+    for (rid, size, clock_start) in layers {
+        let time = MediaTime::new(clock_start + ticks, Frequency::NINETY_KHZ);
         let Some(writer) = inner.rtc.writer(mid) else {
             return;
         };

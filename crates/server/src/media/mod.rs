@@ -23,6 +23,7 @@ mod layers;
 mod peer;
 mod run;
 mod sfu;
+mod timeline;
 pub mod turn;
 mod udp;
 

@@ -11,6 +11,7 @@ use str0m::Rtc;
 use tokio::sync::mpsc;
 
 use super::layers::{self, Layer};
+use super::timeline::Timeline;
 use super::RoomKey;
 use crate::room_actor::{encode, Outbound};
 
@@ -24,7 +25,9 @@ pub struct TrackIn {
     pub kind: MediaKind,
     /// Its simulcast layers (or its one stream), as measured arriving.
     pub layers: Vec<Layer>,
-    pub last_keyframe_request: Option<Instant>,
+    /// When a keyframe was last asked for, per layer (`None`: the track's one stream). Per
+    /// layer, so a subscriber waiting for one layer never holds up another waiting for the next.
+    pub keyframes_asked: Vec<(Option<Rid>, Instant)>,
 }
 
 impl TrackIn {
@@ -55,6 +58,22 @@ impl TrackIn {
             .zip(layers::sizes(&known))
             .map(|(l, size)| (l.rank(), l.bitrate, size))
             .collect()
+    }
+
+    /// Whether a keyframe of layer `rid` may be asked for now, at most every
+    /// [`KEYFRAME_THROTTLE`] per layer; when it may, the asking is counted.
+    fn may_ask_keyframe(&mut self, rid: Option<Rid>, now: Instant) -> bool {
+        match self.keyframes_asked.iter_mut().find(|(r, _)| *r == rid) {
+            Some((_, at)) if now.saturating_duration_since(*at) < KEYFRAME_THROTTLE => false,
+            Some((_, at)) => {
+                *at = now;
+                true
+            }
+            None => {
+                self.keyframes_asked.push((rid, now));
+                true
+            }
+        }
     }
 
     /// Count one frame of media arriving on this track.
@@ -133,6 +152,8 @@ pub struct TrackOut {
     /// only after a while, so a wavering estimate does not switch layers (each switch asks the
     /// publisher for a keyframe) back and forth.
     pub squeezed: Option<Instant>,
+    /// The RTP time written, carried on across layer switches.
+    pub timeline: Timeline,
 }
 
 impl TrackOut {
@@ -302,7 +323,7 @@ impl Peer {
                     mid,
                     kind,
                     layers: Vec::new(),
-                    last_keyframe_request: None,
+                    keyframes_asked: Vec::new(),
                 });
                 true
             }
@@ -336,6 +357,9 @@ impl Peer {
         let rate = (bytes_sent.saturating_sub(before) as f64 * 8.0 / secs) as u64;
         let next = layers::next_estimate(self.estimate, rate, loss.unwrap_or(0.0));
         let changed = next != self.estimate;
+        if changed {
+            tracing::debug!(conn = self.conn, rate, ?loss, estimate = ?next, "bandwidth estimate");
+        }
         self.estimate = next;
         changed
     }
@@ -346,16 +370,15 @@ impl Peer {
         let Some(track) = self.tracks_in.iter_mut().find(|t| t.mid == mid) else {
             return false;
         };
-        if track.kind == MediaKind::Audio {
-            return false;
-        }
-        if track
-            .last_keyframe_request
-            .is_some_and(|at| now.saturating_duration_since(at) < KEYFRAME_THROTTLE)
+        // A simulcast track is asked per layer. A subscriber not yet on any layer asks for
+        // nothing here: `forward` asks for the layer it waits for.
+        let layered = track.layers.iter().any(|l| l.rid.is_some());
+        if track.kind == MediaKind::Audio
+            || (rid.is_none() && layered)
+            || !track.may_ask_keyframe(rid, now)
         {
             return false;
         }
-        track.last_keyframe_request = Some(now);
         let Some(mut writer) = self.rtc.writer(mid) else {
             return false;
         };
@@ -363,6 +386,7 @@ impl Peer {
             tracing::debug!(conn = self.conn, error = ?e, "keyframe request failed");
             return false;
         }
+        tracing::trace!(conn = self.conn, %mid, ?rid, "keyframe asked");
         true
     }
 
@@ -384,7 +408,9 @@ impl Peer {
             // Switch layers only on a keyframe of the wanted one, so the decoder never breaks.
             if track.layer != target {
                 if data.rid == target && data.is_keyframe() {
+                    tracing::debug!(conn = self.conn, %mid, rid = ?target, time = data.time.numer(), "layer switched");
                     track.layer = target;
+                    track.timeline.switch(data.time, data.network_time);
                 } else {
                     done.wants_keyframe = Some(target);
                 }
@@ -399,7 +425,8 @@ impl Peer {
         let Some(pt) = writer.match_params(data.params) else {
             return done;
         };
-        match writer.write(pt, data.network_time, data.time, data.data.clone()) {
+        let time = track.timeline.map(data.time, data.network_time);
+        match writer.write(pt, data.network_time, time, data.data.clone()) {
             Ok(()) => {
                 crate::metrics::METRICS.media_forwarded();
                 done.wrote = true;
@@ -476,5 +503,34 @@ fn kind_name(kind: MediaKind) -> &'static str {
         MediaKind::Audio => "audio",
         MediaKind::Video => "video",
         MediaKind::Screen => "screen",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn camera() -> TrackIn {
+        TrackIn {
+            mid: Mid::from("0"),
+            kind: MediaKind::Video,
+            layers: Vec::new(),
+            keyframes_asked: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn keyframes_are_asked_at_most_twice_a_second_per_layer() {
+        let mut track = camera();
+        let t0 = Instant::now();
+        let (h, l) = (Some(Rid::from("h")), Some(Rid::from("l")));
+        assert!(track.may_ask_keyframe(h, t0));
+        // Another layer is not held up by the first: a phone waiting for `l` while a desktop
+        // waits for `h` is asked for in the same moment.
+        assert!(track.may_ask_keyframe(l, t0));
+        assert!(!track.may_ask_keyframe(h, t0 + Duration::from_millis(100)));
+        assert!(!track.may_ask_keyframe(l, t0 + Duration::from_millis(499)));
+        assert!(track.may_ask_keyframe(h, t0 + KEYFRAME_THROTTLE));
+        assert!(track.may_ask_keyframe(l, t0 + KEYFRAME_THROTTLE));
     }
 }

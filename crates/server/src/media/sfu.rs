@@ -18,6 +18,7 @@ use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
 
 use super::layers;
 use super::peer::{OutState, Peer, Source, TrackOut};
+use super::timeline::Timeline;
 use super::{RoomKey, ToMedia};
 
 mod choice;
@@ -357,6 +358,7 @@ impl Sfu {
                         cap: layers::unchosen_cap(sub.mobile),
                         view: None,
                         squeezed: None,
+                        timeline: Timeline::default(),
                     });
                 }
             }
