@@ -31,6 +31,11 @@ export interface Flow {
   frames: Record<string, number>;
   /** Width of the last video frame decoded, per publisher. */
   widths: Record<string, number>;
+  /** Packets the browser counts as lost, per publisher and kind. */
+  lost: Record<string, number>;
+  /** How each video is faring, for a failing test to show: frames received, decoded and
+   *  dropped, keyframes decoded, keyframes asked for (PLI). */
+  video: Record<string, string>;
   /** Bytes this connection has sent, all streams together. */
   sent: number;
   /** The type of the local ICE candidate in use (`host`, `relay`, …), once connected. */
@@ -43,7 +48,7 @@ export async function flow(page: Page): Promise<Flow> {
   return page.evaluate(async () => {
     const peers = (window as unknown as { podiumPeers: RTCPeerConnection[] }).podiumPeers ?? [];
     const pc = [...peers].reverse().find((p) => p.connectionState !== 'closed');
-    const out: Flow = { inbound: {}, frames: {}, widths: {}, sent: 0 };
+    const out: Flow = { inbound: {}, frames: {}, widths: {}, lost: {}, video: {}, sent: 0 };
     if (!pc) return out;
     const sdp = pc.currentRemoteDescription?.sdp ?? '';
     const owner: Record<string, string> = {};
@@ -61,6 +66,11 @@ export async function flow(page: Page): Promise<Flow> {
         out.inbound[key] = (out.inbound[key] ?? 0) + (s.bytesReceived ?? 0);
         if (s.framesDecoded !== undefined) out.frames[key] = (out.frames[key] ?? 0) + s.framesDecoded;
         if (s.frameWidth !== undefined) out.widths[key] = s.frameWidth;
+        out.lost[key] = (out.lost[key] ?? 0) + (s.packetsLost ?? 0);
+        if (s.kind === 'video') {
+          out.video[key] = `ssrc ${s.ssrc}: ${s.framesReceived} received, ${s.framesDecoded} decoded, ` +
+            `${s.framesDropped} dropped, ${s.keyFramesDecoded} keyframes, ${s.pliCount} PLI`;
+        }
       });
     }
     const all = await pc.getStats();
@@ -128,7 +138,6 @@ export function deviceRequests(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { podiumDeviceRequests: number }).podiumDeviceRequests);
 }
 
-/** The simulcast layers (RIDs) the page's camera is sending, with bytes sent on each. */
 /** Width of the frames the page sends on each simulcast layer, by RID. */
 export function layerWidths(page: Page): Promise<Record<string, number>> {
   return page.evaluate(async () => {
@@ -142,6 +151,7 @@ export function layerWidths(page: Page): Promise<Record<string, number>> {
   });
 }
 
+/** The simulcast layers (RIDs) the page's camera is sending, with bytes sent on each. */
 export function layersSent(page: Page): Promise<Record<string, number>> {
   return page.evaluate(async () => {
     const peers = (window as unknown as { podiumPeers: RTCPeerConnection[] }).podiumPeers;
