@@ -28,11 +28,6 @@ use crate::hist::Histogram;
 pub const AUDIO_BYTES: usize = 80;
 pub const HIGH_BYTES: usize = 1100;
 pub const LOW_BYTES: usize = 300;
-/// Where the low layer's RTP clock starts: a browser starts each layer's clock at random, so
-/// the layers' times differ by about this much.
-const LOW_CLOCK_START: u64 = 1_000_000_000;
-/// A video's RTP time moving on by more than this between two frames (10 s) is a leap.
-const CLOCK_LEAP: i32 = 900_000;
 pub const SCREEN_BYTES: usize = 700;
 const AUDIO_EVERY: Duration = Duration::from_millis(20);
 const VIDEO_EVERY: Duration = Duration::from_millis(33);
@@ -40,6 +35,11 @@ const VIDEO_EVERY: Duration = Duration::from_millis(33);
 const VIDEO_STAMP_AT: usize = 10;
 /// Where an audio frame's timestamp goes: after its Opus TOC byte.
 const AUDIO_STAMP_AT: usize = 1;
+/// Where the low layer's RTP clock starts: a browser starts each layer's clock at random, so
+/// the layers' times differ by about this much.
+const LOW_CLOCK_START: u64 = 1_000_000_000;
+/// A video's RTP time moving on by more than this between two frames (10 s) is a leap.
+const CLOCK_LEAP: i32 = 900_000;
 
 /// What a peer sends, once connected.
 #[derive(Clone, Copy, Debug, Default)]
