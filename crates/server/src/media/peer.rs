@@ -60,6 +60,11 @@ impl TrackIn {
             .collect()
     }
 
+    /// Whether this track comes in simulcast layers (named by RID).
+    fn is_simulcast(&self) -> bool {
+        self.layers.iter().any(|l| l.rid.is_some())
+    }
+
     /// Whether a keyframe of layer `rid` may be asked for now, at most every
     /// [`KEYFRAME_THROTTLE`] per layer; when it may, the asking is counted.
     fn may_ask_keyframe(&mut self, rid: Option<Rid>, now: Instant) -> bool {
@@ -372,9 +377,8 @@ impl Peer {
         };
         // A simulcast track is asked per layer. A subscriber not yet on any layer asks for
         // nothing here: `forward` asks for the layer it waits for.
-        let layered = track.layers.iter().any(|l| l.rid.is_some());
         if track.kind == MediaKind::Audio
-            || (rid.is_none() && layered)
+            || (rid.is_none() && track.is_simulcast())
             || !track.may_ask_keyframe(rid, now)
         {
             return false;

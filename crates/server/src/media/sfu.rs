@@ -252,21 +252,17 @@ impl Sfu {
                 peer.refuse("media_answer");
             }
             Some(Ok(opened)) => {
-                // A new subscriber needs a keyframe to start decoding. A simulcast track's is
-                // asked for by `forward`, for the layer chosen for this subscriber; a track
-                // without layers is asked here.
+                // A new subscriber needs a keyframe to start decoding. A track without layers
+                // is asked here; a simulcast track's is asked by `forward`, for the layer
+                // chosen for this subscriber (`request_keyframe` refuses one without a layer).
                 let room = peer.room.clone();
                 self.rechoose.insert(conn);
                 for source in opened {
-                    let Some(publisher) = self.peers.get_mut(&source.conn) else {
-                        continue;
-                    };
-                    let layered = publisher
-                        .tracks_in
-                        .iter()
-                        .find(|t| t.mid == source.mid)
-                        .is_some_and(|t| t.layers.iter().any(|l| l.rid.is_some()));
-                    if !layered && publisher.request_keyframe(source.mid, None, now) {
+                    let asked = self
+                        .peers
+                        .get_mut(&source.conn)
+                        .is_some_and(|p| p.request_keyframe(source.mid, None, now));
+                    if asked {
                         self.busy.insert(source.conn);
                     }
                 }
