@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Browser, BrowserContext, devices, expect, Page, test, TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import WebSocket from 'ws';
 
 export const SECRET = 'podium-e2e-secret';
 const ROOT = path.resolve(__dirname, '../..');
@@ -35,6 +36,37 @@ export function token(room: string, role: Role, name: string, mode: Mode = 'requ
     '--stage-mode', mode, '--room-title', 'Biology 101: The cell',
     ...(sub ? ['--sub', sub] : []),
   ]).toString().trim();
+}
+
+/**
+ * Attendees who enter the room on WebSockets of their own, opened by the test rather than by a
+ * page: Chromium spaces out a page's WebSocket handshakes more and more once many are open.
+ * Resolves once each was welcomed, with the sockets (close them at the end); rejects if one was
+ * refused.
+ */
+export async function crowdEnters(room: string, names: string[]): Promise<WebSocket[]> {
+  const url = `${baseUrl().replace(/^http/, 'ws')}/ws`;
+  const one = (name: string, credential: string) =>
+    new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(url);
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', protocol: 2, auth: { type: 'token', token: credential } })));
+      ws.on('message', (data) => {
+        const text = String(data);
+        if (text.startsWith('{"type":"welcome"')) resolve(ws);
+        else if (text.startsWith('{"type":"error"')) reject(new Error(`${name} was refused: ${text}`));
+      });
+      ws.on('close', () => reject(new Error(`${name}'s connection closed before a welcome`)));
+      ws.on('error', reject);
+    });
+  const tokens = names.map((name) => token(room, 'attendee', name));
+  const sockets: WebSocket[] = [];
+  // A few dozen at a time: the server lets only so many connections from one address wait
+  // for their hello.
+  for (let i = 0; i < names.length; i += 40) {
+    const batch = names.slice(i, i + 40);
+    sockets.push(...(await Promise.all(batch.map((name, j) => one(name, tokens[i + j])))));
+  }
+  return sockets;
 }
 
 export interface EnterOptions {

@@ -43,8 +43,15 @@ impl Counts {
 }
 
 enum Row {
-    Ran { name: String, counts: Counts },
-    Skipped { name: String, why: String },
+    Ran {
+        name: String,
+        counts: Counts,
+        failures: Vec<String>,
+    },
+    Skipped {
+        name: String,
+        why: String,
+    },
 }
 
 /// Every suite's result, in the order they ran.
@@ -55,6 +62,12 @@ pub struct Summary {
 
 impl Summary {
     pub fn record(&mut self, name: &str, counts: Counts) {
+        self.record_suite(name, counts, "");
+    }
+
+    /// A suite's counts and, from its output, the names of the tests that failed: they are
+    /// repeated in the table, where a shortened log still shows them.
+    pub fn record_suite(&mut self, name: &str, counts: Counts, output: &str) {
         let verdict = if counts.failed == 0 { "ok" } else { "FAILED" };
         println!(
             "--- {name}: {verdict} ({} passed, {} failed)\n",
@@ -63,6 +76,7 @@ impl Summary {
         self.rows.push(Row::Ran {
             name: name.to_string(),
             counts,
+            failures: failed_tests(output),
         });
     }
 
@@ -89,18 +103,57 @@ impl Summary {
         println!("==================== summary ====================");
         for row in &self.rows {
             match row {
-                Row::Ran { name, counts } => println!(
-                    "{:<8} {name:<44} {:>5} passed {:>4} failed",
-                    if counts.failed == 0 { "ok" } else { "FAILED" },
-                    counts.passed,
-                    counts.failed
-                ),
+                Row::Ran {
+                    name,
+                    counts,
+                    failures,
+                } => {
+                    println!(
+                        "{:<8} {name:<44} {:>5} passed {:>4} failed",
+                        if counts.failed == 0 { "ok" } else { "FAILED" },
+                        counts.passed,
+                        counts.failed
+                    );
+                    for test in failures.iter().take(MAX_NAMED_FAILURES) {
+                        println!("         ✘ {test}");
+                    }
+                }
                 Row::Skipped { name, why } => println!("{:<8} {name:<44} ({why})", "skipped"),
             }
         }
         let total = self.total();
         println!("{} passed, {} failed", total.passed, total.failed);
     }
+}
+
+/// Failed tests named under a suite's row; more would push the totals out of a short log.
+const MAX_NAMED_FAILURES: usize = 10;
+
+/// The failed tests a run's output names: libtest's `test a::b ... FAILED` and the list
+/// reporter's `✘  3 specs/x.spec.ts:9:1 › title (30.0s)`, once each, in order.
+pub fn failed_tests(output: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for line in output.lines().map(str::trim) {
+        let name = if let Some(rest) = line.strip_prefix("test ") {
+            rest.strip_suffix(" ... FAILED").map(str::to_string)
+        } else if let Some(rest) = line.strip_prefix('✘') {
+            let rest = rest.trim_start();
+            // The running number, then the title; the duration goes.
+            let title = rest
+                .split_once(' ')
+                .map_or(rest, |(_, title)| title.trim_start());
+            Some(match title.rsplit_once(" (") {
+                Some((title, time)) if time.ends_with(')') => title.to_string(),
+                _ => title.to_string(),
+            })
+        } else {
+            None
+        };
+        if let Some(name) = name.filter(|n| !names.contains(n)) {
+            names.push(name);
+        }
+    }
+    names
 }
 
 /// Sums every libtest line `test result: ok. N passed; M failed; …` (cargo test, doc tests,
@@ -242,6 +295,29 @@ Running 14 tests using 2 workers
   10 passed (1.2m)
 ";
         assert_eq!(parse_playwright(out), c(11, 3));
+    }
+
+    #[test]
+    fn failed_tests_are_named_once() {
+        let out = "\
+test room::a ... ok
+test room::b ... FAILED
+failures:
+    room::b
+  ✓  1 specs/room.spec.ts:4:1 › chat history (2.1s)
+  ✘  2 specs/room.spec.ts:117:1 › in a crowd (30.0s)
+  ✘  3 specs/room.spec.ts:117:1 › in a crowd (retry #1) (29.0s)
+  1) specs/room.spec.ts:117:1 › in a crowd
+";
+        assert_eq!(
+            failed_tests(out),
+            [
+                "room::b",
+                "specs/room.spec.ts:117:1 › in a crowd",
+                "specs/room.spec.ts:117:1 › in a crowd (retry #1)"
+            ]
+        );
+        assert!(failed_tests("test a ... ok\n  ✓  1 x (1s)\n").is_empty());
     }
 
     #[test]

@@ -102,7 +102,11 @@ fn rust_tests(parts: &Parts, s: &mut Summary) {
     let mut c = cmd("cargo", &["test", "--no-fail-fast"]);
     c.args(native_workspace(parts));
     let (ok, out) = run_tee(&mut c);
-    s.record("cargo test", Counts::from_run(ok, parse_libtest(&out)));
+    s.record_suite(
+        "cargo test",
+        Counts::from_run(ok, parse_libtest(&out)),
+        &out,
+    );
 }
 
 fn protocol_for_wasm(wasm_target: &crate::Result, s: &mut Summary) {
@@ -145,7 +149,7 @@ fn client_wasm_tests(root: &Path, parts: &Parts, s: &mut Summary) {
     )
     .env("CHROMEDRIVER", chromedriver);
     let (ok, out) = run_tee(&mut c);
-    s.record(name, Counts::from_run(ok, parse_libtest(&out)));
+    s.record_suite(name, Counts::from_run(ok, parse_libtest(&out)), &out);
 }
 
 fn client_bundle(root: &Path, parts: &Parts, s: &mut Summary) {
@@ -279,7 +283,7 @@ fn e2e(parts: &Parts, s: &mut Summary) {
             )
             .env("PODIUM_STATIC_DIR", parts.dist());
         let (ok, out) = run_tee(&mut c);
-        s.record(name, Counts::from_run(ok, parse_playwright(&out)));
+        s.record_suite(name, Counts::from_run(ok, parse_playwright(&out)), &out);
     }
 }
 

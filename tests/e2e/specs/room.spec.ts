@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { baseUrl, enter, expectNoAxeViolations, openTab, roomId, screenshot, section, startPoll, token, toolbar } from '../helpers';
+import { baseUrl, crowdEnters, enter, expectNoAxeViolations, openTab, roomId, screenshot, section, startPoll, toolbar } from '../helpers';
 
 test('chat history reaches a late joiner, in order', async ({ browser }, info) => {
   const room = roomId(info);
@@ -118,35 +118,8 @@ test('in a crowd, Viewers lists the first hundred and Find a person finds anyone
   const room = roomId(info);
   const mod = await enter(browser, { room, role: 'moderator', name: 'Ada Teacher' });
   const names = Array.from({ length: 120 }, (_, i) => `Crowd ${String(i + 1).padStart(3, '0')}`);
-  const tokens = names.map((name) => token(room, 'attendee', name));
-  // 120 viewers, each on a socket of its own opened from another page: to the server they are
-  // people like any other.
-  const crowd = await (await browser.newContext()).newPage();
-  await crowd.goto(`${baseUrl()}/healthz`);
-  const url = `${baseUrl().replace(/^http/, 'ws')}/ws`;
-  const entered = await crowd.evaluate(
-    async ({ url, tokens }) => {
-      const w = window as unknown as { crowd: WebSocket[] };
-      w.crowd = [];
-      const one = (token: string) =>
-        new Promise<boolean>((resolve) => {
-          const ws = new WebSocket(url);
-          w.crowd.push(ws);
-          ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', protocol: 2, auth: { type: 'token', token } }));
-          ws.onmessage = (m) => {
-            if (String(m.data).startsWith('{"type":"welcome"')) resolve(true);
-          };
-          ws.onclose = () => resolve(false);
-        });
-      let ok = 0;
-      for (let i = 0; i < tokens.length; i += 40) {
-        ok += (await Promise.all(tokens.slice(i, i + 40).map(one))).filter(Boolean).length;
-      }
-      return ok;
-    },
-    { url, tokens },
-  );
-  expect(entered).toBe(120);
+  // 120 viewers, each on a socket of its own: to the server they are people like any other.
+  const crowd = await crowdEnters(room, names);
 
   await openTab(mod, 'Participants');
   const viewers = section(mod, 'Viewers');
@@ -159,15 +132,7 @@ test('in a crowd, Viewers lists the first hundred and Find a person finds anyone
   await expect(viewers.locator('li.person')).toHaveCount(1);
   await expect(viewers.locator('li.person')).toContainText('Crowd 117');
   // Someone arriving while the moderator searches leaves the search box as it was.
-  const late = token(room, 'attendee', 'Crowd 121');
-  await crowd.evaluate(
-    ({ url, late }) => {
-      const ws = new WebSocket(url);
-      (window as unknown as { crowd: WebSocket[] }).crowd.push(ws);
-      ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', protocol: 2, auth: { type: 'token', token: late } }));
-    },
-    { url, late },
-  );
+  crowd.push(...(await crowdEnters(room, ['Crowd 121'])));
   await expect(viewers.locator('.count')).toHaveText('122');
   await expect(find).toBeFocused();
   await expect(find).toHaveValue('crowd 117');
@@ -178,5 +143,5 @@ test('in a crowd, Viewers lists the first hundred and Find a person finds anyone
   await expect(viewers.locator('li.person')).toHaveCount(100);
   await expectNoAxeViolations(mod);
   await screenshot(mod, 'crowd-participants');
-  await crowd.context().close();
+  for (const ws of crowd) ws.close();
 });
