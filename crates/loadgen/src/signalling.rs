@@ -12,10 +12,11 @@ use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
+use memchr::memmem;
 use podium_protocol::{ClientMsg, Event, Reaction, Role, ServerMsg, StageMode};
 use podium_testkit::clock;
 use podium_testkit::hist::Histogram;
@@ -457,22 +458,31 @@ async fn viewer(
     }
 }
 
+/// Where a benchmark chat's send time starts in a frame. Every viewer looks at every frame, so
+/// the needle's search tables are made once (and searched with SIMD) rather than per frame: the
+/// load generator shares the machine with the server it measures.
+static CHAT_TEXT: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(CHAT_NEEDLE.as_bytes()));
+/// [`CHAT_MARK`] at the start of a chat's text.
+const CHAT_NEEDLE: &str = r#""text":"bench "#;
+static POLL_EVENT: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(r#""type":"poll""#));
+
 /// What a viewer does with a frame: time a chat, answer a new poll.
 fn on_text(n: u64, text: &str, shared: &Shared, answered: &mut HashSet<u64>) -> Option<String> {
-    if let Some(i) = text.find(r#""text":"bench "#) {
-        let digits: String = text[i + 8 + CHAT_MARK.len()..]
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        if let Ok(sent) = digits.parse::<u64>() {
+    if let Some(i) = CHAT_TEXT.find(text.as_bytes()) {
+        let digits = &text.as_bytes()[i + CHAT_NEEDLE.len()..];
+        let len = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+        if let Some(sent) = std::str::from_utf8(&digits[..len])
+            .ok()
+            .and_then(|d| d.parse::<u64>().ok())
+        {
             shared.latency.record(clock::since(sent));
             shared.chats.fetch_add(1, Ordering::Relaxed);
         }
         return None;
     }
-    if !text.contains(r#""type":"poll""#) {
-        return None;
-    }
+    POLL_EVENT.find(text.as_bytes())?;
     let Ok(ServerMsg::Event {
         event: Event::Poll { poll },
         ..
@@ -503,7 +513,7 @@ async fn moderator(
         tokio::select! {
             frame = socket.next() => match frame {
                 Some(Ok(Message::Text(text))) => {
-                    if !text.contains(r#""type":"poll""#) {
+                    if POLL_EVENT.find(text.as_bytes()).is_none() {
                         continue;
                     }
                     if let Ok(ServerMsg::Event { event: Event::Poll { poll }, .. }) =
@@ -534,5 +544,24 @@ async fn moderator(
                 None => return,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bench_chat_is_timed_and_other_frames_are_not() {
+        let shared = Shared::default();
+        let mut answered = HashSet::new();
+        let sent = clock::micros();
+        let chat = format!(
+            r#"{{"type":"event","event":{{"type":"chat","message":{{"id":7,"text":"{CHAT_MARK}{sent}"}}}}}}"#
+        );
+        assert!(on_text(1, &chat, &shared, &mut answered).is_none());
+        let people = r#"{"type":"event","event":{"type":"people","joined":[{"name":"bench 5"}]}}"#;
+        assert!(on_text(1, people, &shared, &mut answered).is_none());
+        assert_eq!(shared.chats.load(Ordering::Relaxed), 1);
     }
 }
