@@ -1,16 +1,21 @@
 //! Chat, reactions and polls, each on or off for the whole room (the activity's settings).
 
-use podium_protocol::{ClientMsg, ErrorCode, Event, Features};
+use podium_protocol::{ClientMsg, ErrorCode, Event, Features, StageMode};
 
 use crate::{Audience, Room};
 
 impl Room {
     /// Turn features on or off from now on, and tell everyone so they show or hide controls.
-    /// What was said and answered before stays.
-    pub(crate) fn configure(&mut self, features: Features) {
+    /// What was said and answered before stays. An empty room also takes up the stage mode.
+    pub(crate) fn configure(&mut self, features: Features, stage_mode: Option<StageMode>) {
         if self.config.features != features {
             self.config.features = features;
             self.emit(Audience::Everyone, Event::FeaturesChanged { features });
+        }
+        // A meeting starts in the activity's stage mode, whatever the last one ended in; held
+        // places (a restart, a dropped connection) mean the meeting is still going.
+        if let Some(mode) = stage_mode.filter(|_| self.participants.is_empty()) {
+            self.set_stage_mode(mode);
         }
     }
 }
@@ -78,7 +83,10 @@ mod tests {
             polls: false,
             ..Features::ALL_ON
         };
-        let input = Input::Configure { features: off };
+        let input = Input::Configure {
+            features: off,
+            stage_mode: None,
+        };
         let outputs = room.handle(0, input.clone());
         assert!(matches!(
             outputs.as_slice(),

@@ -1,4 +1,4 @@
-use podium_protocol::{ClientMsg, Features, Millis, Role};
+use podium_protocol::{ClientMsg, Features, Millis, Role, StageMode};
 use serde::{Deserialize, Serialize};
 
 use crate::Output;
@@ -46,8 +46,14 @@ pub enum Input {
     /// The server restarted with this room's state replayed from its store: every connection
     /// it knew is gone, so everyone's place is held for the grace period until they come back.
     Restart,
-    /// The activity's settings changed: chat, reactions and polls on or off from now on.
-    Configure { features: Features },
+    /// The activity's settings, as the newest join token carries them: chat, reactions and
+    /// polls on or off from now on, and the stage mode a meeting starts in (taken up when the
+    /// room is empty, so a moderator's change holds for the rest of their meeting).
+    Configure {
+        features: Features,
+        #[serde(default)]
+        stage_mode: Option<StageMode>,
+    },
 }
 
 impl Input {

@@ -177,7 +177,7 @@ impl Room {
     /// Switching the mode keeps everyone on stage and every invitation. Pending requests are
     /// closed: in open mode their askers may now join directly; in invite mode they are told
     /// the request was closed. Everyone whose stage button changes is told.
-    fn set_stage_mode(&mut self, mode: StageMode) {
+    pub(crate) fn set_stage_mode(&mut self, mode: StageMode) {
         if mode == self.stage_mode {
             return;
         }

@@ -77,7 +77,10 @@ impl Room {
             Input::Connect { conn, entrant } => self.connect(now, conn, entrant),
             Input::Disconnect { conn } => self.disconnect(now, conn),
             Input::Tick => self.tick(now),
-            Input::Configure { features } => self.configure(features),
+            Input::Configure {
+                features,
+                stage_mode,
+            } => self.configure(features, stage_mode),
             Input::Restart => self.restart(now),
             Input::CreateInviteLink { conn, link } => {
                 if let Some(id) = self.by_conn.get(&conn).copied() {

@@ -3,8 +3,10 @@
 mod common;
 
 use common::{Classroom, Delivered, Forwarded};
-use podium_protocol::{ClientMsg, ErrorCode, Event, Notice, Role, StageAccess, StageMode};
-use podium_room::RoomConfig;
+use podium_protocol::{
+    ClientMsg, ErrorCode, Event, Features, Notice, Role, StageAccess, StageMode,
+};
+use podium_room::{Input, RoomConfig};
 
 #[test]
 fn open_mode_anyone_joins_the_stage_directly() {
@@ -580,4 +582,39 @@ fn leaving_the_room_stops_forwarding_but_a_dropped_connection_keeps_it() {
         vec![(student.id, forwarded(false, false, false))]
     );
     assert!(room.room.media_directives().is_empty());
+}
+
+#[test]
+fn a_meeting_starts_in_the_activitys_stage_mode_and_a_moderators_change_lasts_the_meeting() {
+    let mut class = Classroom::new(StageMode::Request);
+    let teacher = class.enter("Ada", Role::Moderator);
+    class
+        .send(
+            teacher,
+            ClientMsg::SetStageMode {
+                mode: StageMode::Open,
+            },
+        )
+        .unwrap();
+    // Every entrant's token carries the activity's settings: they do not undo the change.
+    let settings = Input::Configure {
+        features: Features::ALL_ON,
+        stage_mode: Some(StageMode::Request),
+    };
+    class.input(settings.clone());
+    let student = class.enter("Ben", Role::Attendee);
+    assert_eq!(class.stage_access(student), StageAccess::Direct);
+    // Nor does a restart or a dropped connection: their places are held, the meeting goes on.
+    class.drop_connection(student);
+    class.drop_connection(teacher);
+    class.input(settings.clone());
+    assert_eq!(class.room.stage_mode(), StageMode::Open);
+    // Once everyone has gone, the next meeting starts as the activity says (and is logged).
+    class.wait(60_001);
+    assert!(class.room.is_idle());
+    let outputs = class.input(settings.clone());
+    assert!(settings.changes_room(&outputs));
+    assert_eq!(class.room.stage_mode(), StageMode::Request);
+    let student = class.enter("Ben", Role::Attendee);
+    assert_eq!(class.stage_access(student), StageAccess::Ask);
 }

@@ -18,7 +18,7 @@ use std::time::Duration;
 use axum::extract::ws::Utf8Bytes;
 use podium_protocol::{
     ChatMessage, ClientMsg, CloseReason, ErrorCode, Features, InviteClaims, Millis, ParticipantId,
-    ParticipantView, Role, ServerMsg, Snapshot, INVITE_AUDIENCE, PROTOCOL_VERSION,
+    ParticipantView, Role, ServerMsg, Snapshot, StageMode, INVITE_AUDIENCE, PROTOCOL_VERSION,
 };
 use podium_room::rules::Forwarding;
 use podium_room::{Audience, ConnId, Entrant, Input, NewInviteLink, Output, Room};
@@ -48,8 +48,8 @@ pub enum ToRoom {
         conn: ConnId,
         entrant: Entrant,
         outbox: mpsc::Sender<Outbound>,
-        /// The activity's settings in the entrant's token, if it carried them.
-        features: Option<Features>,
+        /// The activity's settings in the entrant's token.
+        settings: Settings,
     },
     Command {
         conn: ConnId,
@@ -75,6 +75,14 @@ pub enum ToRoom {
     ShutDown {
         done: oneshot::Sender<()>,
     },
+}
+
+/// The activity's settings a join token carries, each only if the token has it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Settings {
+    pub features: Option<Features>,
+    /// The stage mode a meeting starts in.
+    pub stage_mode: Option<StageMode>,
 }
 
 /// What a room sends a session.
@@ -367,7 +375,7 @@ impl RoomActor {
                 conn,
                 entrant,
                 outbox,
-                features,
+                settings,
             } => {
                 self.conns.insert(
                     conn,
@@ -380,8 +388,12 @@ impl RoomActor {
                 // The newest token speaks for the activity's settings (it was signed by the
                 // site just now), so the entrant's welcome already shows them. The room ignores
                 // settings that did not change (and nothing is logged).
-                if let Some(features) = features {
-                    self.apply(Input::Configure { features });
+                if settings.features.is_some() || settings.stage_mode.is_some() {
+                    let features = settings.features.unwrap_or(self.room.config().features);
+                    self.apply(Input::Configure {
+                        features,
+                        stage_mode: settings.stage_mode,
+                    });
                 }
                 self.apply(Input::Connect { conn, entrant });
                 // The room neither admitted nor closed it: do not leave the session waiting.

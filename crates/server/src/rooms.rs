@@ -211,7 +211,7 @@ impl Rooms {
 mod tests {
     use super::*;
     use crate::config::Secret;
-    use crate::room_actor::Outbound;
+    use crate::room_actor::{Outbound, Settings};
     use crate::store::SqliteStore;
     use podium_protocol::Role;
     use podium_room::Entrant;
@@ -251,7 +251,7 @@ mod tests {
                     conn,
                     entrant: entrant(),
                     outbox,
-                    features: None,
+                    settings: Settings::default(),
                 },
             )
             .unwrap();
@@ -277,7 +277,7 @@ mod tests {
                     conn,
                     entrant: entrant(),
                     outbox,
-                    features: None,
+                    settings: Settings::default(),
                 },
             )
             .unwrap();

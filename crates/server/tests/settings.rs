@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use podium_protocol::{ClientMsg, ErrorCode, Features, Reaction, Role, StageMode};
+use podium_protocol::{ClientMsg, ErrorCode, Event, Features, Reaction, Role, StageMode};
 
 fn poll() -> ClientMsg {
     ClientMsg::CreatePoll {
@@ -192,5 +192,43 @@ fn the_token_subcommand_carries_the_switches_and_the_callback_as_the_plugin_does
             reactions: false,
             polls: true
         })
+    );
+}
+
+#[tokio::test]
+async fn a_meeting_starts_in_the_activitys_stage_mode_whatever_the_last_one_ended_in() {
+    // Places are held for a second after a drop, so the room empties quickly.
+    let server = Server::start_with(StageMode::Request, "serve", &["--grace-secs", "1"]);
+    let mut teacher = server.enter(Role::Moderator, "Teacher").await;
+    teacher
+        .send(ClientMsg::SetStageMode {
+            mode: StageMode::Open,
+        })
+        .await;
+    teacher
+        .event("mode open", |e| {
+            matches!(
+                e,
+                Event::StageModeChanged {
+                    mode: StageMode::Open
+                }
+            )
+        })
+        .await;
+    // A student's token says request mode, as the activity does: the moderator's choice holds.
+    let mut student = server.enter(Role::Attendee, "Student").await;
+    assert_eq!(
+        student.snapshot.as_ref().unwrap().stage_mode,
+        StageMode::Open
+    );
+    student.leave().await;
+    teacher.leave().await;
+
+    // Everyone gone and their places given up: next week's class.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let next = server.enter(Role::Attendee, "Student").await;
+    assert_eq!(
+        next.snapshot.as_ref().unwrap().stage_mode,
+        StageMode::Request
     );
 }

@@ -2,10 +2,11 @@
 
 use std::time::Instant;
 
-use podium_protocol::{Auth as HelloAuth, ErrorCode, Features, MAX_IDENTITY_BYTES, MAX_NAME_CHARS};
+use podium_protocol::{Auth as HelloAuth, ErrorCode, MAX_IDENTITY_BYTES, MAX_NAME_CHARS};
 use podium_room::{Entrant, RoomConfig};
 
 use crate::clock::{now_ms, now_secs};
+use crate::room_actor::Settings;
 use crate::state::AppState;
 
 /// Who is entering which room, and how that room starts if this is its first connection.
@@ -15,7 +16,7 @@ pub struct Admission {
     pub entrant: Entrant,
     pub config: RoomConfig,
     /// The activity's settings from a join token (they update a room already open).
-    pub features: Option<Features>,
+    pub settings: Settings,
 }
 
 /// Verify the hello's credentials, then hold the identity to its entry budget. Every refusal
@@ -64,7 +65,10 @@ pub fn admit(state: &AppState, auth: HelloAuth, mobile: bool) -> Result<Admissio
                 },
                 room: claims.room,
                 config,
-                features: claims.features,
+                settings: Settings {
+                    features: claims.features,
+                    stage_mode: claims.stage_mode,
+                },
             })
         }
         HelloAuth::Invite { code, name } => {
@@ -86,7 +90,7 @@ pub fn admit(state: &AppState, auth: HelloAuth, mobile: bool) -> Result<Admissio
                 },
                 room: claims.room,
                 config: room_config(state),
-                features: None,
+                settings: Settings::default(),
             })
         }
         HelloAuth::Resume { credential } => {
@@ -99,7 +103,7 @@ pub fn admit(state: &AppState, auth: HelloAuth, mobile: bool) -> Result<Admissio
                     ..entry.entrant
                 },
                 config: room_config(state),
-                features: None,
+                settings: Settings::default(),
             })
         }
     }

@@ -113,7 +113,7 @@ impl Session {
             conn: self.conn,
             entrant,
             outbox,
-            features: admission.features,
+            settings: admission.settings,
         };
         let config = admission.config;
         let mailbox = match self

@@ -377,7 +377,7 @@ mod failure_tests {
                     conn,
                     entrant,
                     outbox,
-                    features: None,
+                    settings: Default::default(),
                 },
             )
             .unwrap();
