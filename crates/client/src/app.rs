@@ -418,7 +418,7 @@ fn Root(cfg: Result<Config, String>) -> impl IntoView {
                     None => view! { <ui::name_prompt::NamePrompt i18n=i18n2.clone() on_name=move |n| name.set(Some(n))/> }.into_any(),
                     Some(n) => view! {
                         <Session cfg=cfg.clone() i18n=i18n2.clone() mobile=mobile
-                            auth=Auth::Invite { code: code.clone(), name: n } fp=fp.clone()/>
+                            auth=Auth::Invite { code: code.clone(), name: n, guest: net::guest_key() } fp=fp.clone()/>
                     }.into_any(),
                 }}
             }

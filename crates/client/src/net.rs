@@ -74,6 +74,22 @@ pub fn backoff_ms(attempt: u32, random: f64) -> u32 {
     (base * jitter) as u32
 }
 
+const GUEST_KEY: &str = "podium.guest";
+
+/// The random key this browser enters invitation links with, made on first use and kept: the
+/// server knows a guest who comes back through the same link by it (so a removal holds).
+/// `None` where the browser keeps nothing (the server then treats every entry as a new guest).
+pub fn guest_key() -> Option<String> {
+    let window = web_sys::window()?;
+    let storage = window.local_storage().ok()??;
+    if let Some(key) = storage.get_item(GUEST_KEY).ok()? {
+        return Some(key);
+    }
+    let key = window.crypto().ok()?.random_uuid();
+    storage.set_item(GUEST_KEY, &key).ok()?;
+    Some(key)
+}
+
 fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok()?
 }

@@ -8,10 +8,10 @@
 
 use crate::{Auth, ClientMsg, ErrorCode};
 use crate::{
-    MAX_CANDIDATE_BYTES, MAX_CHAT_BYTES, MAX_IDENTITY_BYTES, MAX_INVITE_CODE_BYTES,
-    MAX_LINK_ID_BYTES, MAX_MID_BYTES, MAX_NAME_INPUT_BYTES, MAX_OPTION_BYTES, MAX_POLL_OPTIONS,
-    MAX_QUESTION_BYTES, MAX_RESUME_BYTES, MAX_SDP_BYTES, MAX_SEND_TRACKS, MAX_TOKEN_BYTES,
-    MAX_TRACK_VIEWS,
+    MAX_CANDIDATE_BYTES, MAX_CHAT_BYTES, MAX_GUEST_KEY_BYTES, MAX_IDENTITY_BYTES,
+    MAX_INVITE_CODE_BYTES, MAX_LINK_ID_BYTES, MAX_MID_BYTES, MAX_NAME_INPUT_BYTES,
+    MAX_OPTION_BYTES, MAX_POLL_OPTIONS, MAX_QUESTION_BYTES, MAX_RESUME_BYTES, MAX_SDP_BYTES,
+    MAX_SEND_TRACKS, MAX_TOKEN_BYTES, MAX_TRACK_VIEWS,
 };
 
 /// `Err(code)` when `len` is over `max`.
@@ -29,13 +29,15 @@ impl Auth {
     pub fn check_limits(&self) -> Result<(), ErrorCode> {
         match self {
             Auth::Token { token } => cap(token.len(), MAX_TOKEN_BYTES, ErrorCode::InvalidToken),
-            Auth::Invite { code, name } => {
+            Auth::Invite { code, name, guest } => {
                 cap(
                     code.len(),
                     MAX_INVITE_CODE_BYTES,
                     ErrorCode::InvalidInviteLink,
                 )?;
-                cap(name.len(), MAX_NAME_INPUT_BYTES, ErrorCode::FieldTooLong)
+                cap(name.len(), MAX_NAME_INPUT_BYTES, ErrorCode::FieldTooLong)?;
+                let guest = guest.as_ref().map_or(0, String::len);
+                cap(guest, MAX_GUEST_KEY_BYTES, ErrorCode::FieldTooLong)
             }
             Auth::Resume { credential } => {
                 cap(credential.len(), MAX_RESUME_BYTES, ErrorCode::ResumeInvalid)
@@ -147,6 +149,7 @@ mod tests {
                     auth: Auth::Invite {
                         code: long(MAX_INVITE_CODE_BYTES),
                         name: "Ada".into(),
+                        guest: None,
                     },
                     mobile: false,
                 },
@@ -158,6 +161,19 @@ mod tests {
                     auth: Auth::Invite {
                         code: "c".into(),
                         name: long(MAX_NAME_INPUT_BYTES),
+                        guest: None,
+                    },
+                    mobile: false,
+                },
+                ErrorCode::FieldTooLong,
+            ),
+            (
+                ClientMsg::Hello {
+                    protocol: 1,
+                    auth: Auth::Invite {
+                        code: "c".into(),
+                        name: "Ada".into(),
+                        guest: Some(long(MAX_GUEST_KEY_BYTES)),
                     },
                     mobile: false,
                 },

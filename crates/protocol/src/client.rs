@@ -8,8 +8,15 @@ use crate::{MediaKind, MessageId, ParticipantId, PollId, Reaction, Role, StageMo
 pub enum Auth {
     /// A join token signed by the Moodle site (or `podium-server token`).
     Token { token: String },
-    /// The code of an invitation link, with the display name its holder typed.
-    Invite { code: String, name: String },
+    /// The code of an invitation link, with the display name its holder typed, and a random
+    /// key the browser keeps for its guests: the same key through the same link is the same
+    /// person, so a removal holds when they open the link again.
+    Invite {
+        code: String,
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        guest: Option<String>,
+    },
     /// The resume credential from an earlier welcome, to come back after a dropped connection.
     Resume { credential: String },
 }

@@ -36,6 +36,9 @@ pub const MAX_RESUME_BYTES: usize = 128;
 /// Longest display name a person may type with an invitation link (`field_too_long` beyond);
 /// what is kept is then cut to [`MAX_NAME_CHARS`].
 pub const MAX_NAME_INPUT_BYTES: usize = 1024;
+/// Longest guest key sent with an invitation link (`field_too_long` beyond; the client's are
+/// 36-byte UUIDs).
+pub const MAX_GUEST_KEY_BYTES: usize = 128;
 /// Longest identity (a token's `iss` and `sub`, or one named in `lift_removal`).
 pub const MAX_IDENTITY_BYTES: usize = 512;
 /// Longest invitation link id in `revoke_invite_link`.

@@ -55,7 +55,8 @@ pub fn client_msg() -> impl Strategy<Value = ClientMsg> {
     ];
     let auth = prop_oneof![
         text().prop_map(|token| Auth::Token { token }),
-        (text(), text()).prop_map(|(code, name)| Auth::Invite { code, name }),
+        (text(), text(), proptest::option::of(text()))
+            .prop_map(|(code, name, guest)| Auth::Invite { code, name, guest }),
         text().prop_map(|credential| Auth::Resume { credential }),
     ];
     prop_oneof![

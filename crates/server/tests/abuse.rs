@@ -389,6 +389,7 @@ async fn over_long_fields_are_refused_with_a_clear_error() {
     c.send(hello(Auth::Invite {
         code: "c".into(),
         name: long(MAX_NAME_INPUT_BYTES),
+        guest: None,
     }))
     .await;
     c.error(ErrorCode::FieldTooLong).await;

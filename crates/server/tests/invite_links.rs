@@ -25,10 +25,16 @@ async fn make_link(mona: &mut Client, role: Role, secs: u64) -> InviteLinkView {
 }
 
 async fn use_link(server: &Server, code: &str, name: &str) -> Client {
+    use_link_as(server, code, name, None).await
+}
+
+/// Through the link from a browser that keeps `guest` as its guest key.
+async fn use_link_as(server: &Server, code: &str, name: &str, guest: Option<&str>) -> Client {
     let mut c = Client::open(server).await;
     c.send(hello(Auth::Invite {
         code: code.into(),
         name: name.into(),
+        guest: guest.map(str::to_string),
     }))
     .await;
     c
@@ -181,4 +187,45 @@ async fn links_lasting_exactly_the_shortest_and_longest_allowed_time_are_made() 
         matches!(m, ServerMsg::Error { .. })
     })
     .await;
+}
+
+#[tokio::test]
+async fn a_guest_removed_from_the_session_cannot_come_back_through_the_same_link() {
+    let server = Server::start();
+    let mut mona = server.enter(Role::Moderator, "Mona").await;
+    let link = make_link(&mut mona, Role::Presenter, 3600).await;
+    let key = "0b6f1c53-9f4e-4d0e-a2b1-6a8f3c1d2e4f";
+    let mut guest = use_link_as(&server, &link.code, "Gatecrasher", Some(key)).await;
+    guest.welcomed().await;
+    let id = guest.id();
+
+    mona.send(ClientMsg::RemoveFromSession { participant: id })
+        .await;
+    guest.closing(CloseReason::Removed).await;
+    // The removed list shows a hash, not the key.
+    let banned = match mona
+        .event(
+            "the removed list",
+            |e| matches!(e, Event::Banned { banned } if banned.len() == 1),
+        )
+        .await
+    {
+        Event::Banned { banned } => banned,
+        _ => unreachable!(),
+    };
+    assert!(!banned[0].identity.contains(key));
+
+    // The same browser opening the link again, under another name, is refused.
+    let mut back = use_link_as(&server, &link.code, "Someone Else", Some(key)).await;
+    back.error(ErrorCode::RemovedFromSession).await;
+    back.closed().await;
+    // Another guest of the same link still enters.
+    let mut other = use_link_as(
+        &server,
+        &link.code,
+        "Invited Speaker",
+        Some("another-browser-key-1234"),
+    )
+    .await;
+    assert_eq!(other.welcomed().await.you.name, "Invited Speaker");
 }

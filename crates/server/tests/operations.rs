@@ -129,6 +129,7 @@ async fn no_token_credential_or_invitation_code_is_ever_logged() {
         .send(hello(Auth::Invite {
             code: code.clone(),
             name: "Grace".into(),
+            guest: None,
         }))
         .await;
     guest.welcomed().await;

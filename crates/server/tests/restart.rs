@@ -164,6 +164,7 @@ async fn use_link(server: &Server, code: &str, name: &str) -> Client {
     c.send(hello(Auth::Invite {
         code: code.into(),
         name: name.into(),
+        guest: None,
     }))
     .await;
     c

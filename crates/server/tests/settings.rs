@@ -216,7 +216,7 @@ async fn a_meeting_starts_in_the_activitys_stage_mode_whatever_the_last_one_ende
         })
         .await;
     // A student's token says request mode, as the activity does: the moderator's choice holds.
-    let mut student = server.enter(Role::Attendee, "Student").await;
+    let student = server.enter(Role::Attendee, "Student").await;
     assert_eq!(
         student.snapshot.as_ref().unwrap().stage_mode,
         StageMode::Open

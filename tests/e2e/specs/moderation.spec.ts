@@ -62,6 +62,42 @@ test('a moderator removes someone from the session: they see why and cannot come
   await expect(toolbar(back).getByRole('button', { name: 'Raise hand' })).toBeVisible();
 });
 
+test('a guest removed from the session cannot come back through the same invitation link', async ({ browser }, info) => {
+  const room = roomId(info);
+  const mod = await enter(browser, { room, role: 'moderator', name: 'Ada Teacher' });
+  await openTab(mod, 'Manage');
+  await mod.getByLabel('Joins as').selectOption('presenter');
+  await mod.getByRole('button', { name: 'Create link' }).click();
+  const link = await mod.getByRole('textbox', { name: 'Invitation link for a presenter' }).inputValue();
+
+  const guestBrowser = await browser.newContext();
+  const guest = await guestBrowser.newPage();
+  await guest.goto(link);
+  await guest.getByLabel('Your name').fill('Gary Gatecrasher');
+  await guest.getByRole('button', { name: 'Join' }).click();
+  await guest.getByRole('button', { name: 'Join as viewer' }).click();
+  mod.once('dialog', (d) => void d.accept());
+  await personMenu(mod, 'Viewers', 'Gary Gatecrasher');
+  await mod.getByRole('menuitem', { name: 'Remove from session' }).click();
+  await expect(guest.locator('main.ended').getByRole('alert')).toHaveText('A moderator removed you from this session.');
+
+  // The same browser opening the link again, under another name, is turned away.
+  const again = await guestBrowser.newPage();
+  await again.goto(link);
+  await again.getByLabel('Your name').fill('Gary Again');
+  await again.getByRole('button', { name: 'Join' }).click();
+  await expect(again.getByText('A moderator removed you from this session.').and(again.locator(':not(.sr-only)')).first()).toBeVisible();
+  await openTab(mod, 'Participants');
+  await expect(section(mod, 'Viewers').getByText('Gary Again')).toHaveCount(0);
+  // Someone else with the link still comes in.
+  const speaker = await (await browser.newContext()).newPage();
+  await speaker.goto(link);
+  await speaker.getByLabel('Your name').fill('Grace Speaker');
+  await speaker.getByRole('button', { name: 'Join' }).click();
+  await speaker.getByRole('button', { name: 'Join as viewer' }).click();
+  await expect(section(mod, 'Viewers').getByText('Grace Speaker')).toBeVisible();
+});
+
 test('a stage mode switch reaches an attendee at once', async ({ browser }, info) => {
   const room = roomId(info);
   const mod = await enter(browser, { room, role: 'moderator', name: 'Ada Teacher', mode: 'request' });

@@ -71,13 +71,14 @@ pub fn admit(state: &AppState, auth: HelloAuth, mobile: bool) -> Result<Admissio
                 },
             })
         }
-        HelloAuth::Invite { code, name } => {
+        HelloAuth::Invite { code, name, guest } => {
             let claims = state.auth.accept_invite(&code, now_secs())?;
             let name = display_name(&name);
             if name.is_empty() {
                 return Err(ErrorCode::NameRequired);
             }
-            let identity = format!("link:{}:{}", claims.jti, random_id());
+            let guest = guest.as_deref().map_or_else(random_id, guest_id);
+            let identity = format!("link:{}:{guest}", claims.jti);
             may_enter(&identity)?;
             Ok(Admission {
                 entrant: Entrant {
@@ -130,6 +131,15 @@ pub fn display_name(name: &str) -> String {
 }
 
 /// 16 random bytes, base64url: link ids and link holders' identities.
+/// A guest's part of their identity, from the key their browser keeps: hashed, so that an
+/// identity a moderator sees (in the removed list) does not give the key away.
+fn guest_id(key: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(key.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16])
+}
+
 pub fn random_id() -> String {
     use base64::Engine as _;
     let mut bytes = [0u8; 16];
