@@ -95,8 +95,9 @@ pub struct Ctx {
     pub fatal: RwSignal<Option<String>>,
     /// Microphone and camera to turn on once on stage.
     pub want_media: RwSignal<Option<(bool, bool)>>,
-    /// People this moderator invited and who have not answered yet (to offer **Cancel invitation**).
-    pub invited: RwSignal<Vec<ParticipantId>>,
+    /// People invited onto the stage who have not answered yet, as the room tells moderators
+    /// (to offer **Cancel invitation**).
+    pub invited: Memo<Vec<ParticipantId>>,
     pub mobile: bool,
     /// The page invitation links point to.
     pub join_url: StoredValue<String>,
@@ -303,13 +304,10 @@ impl Ctx {
                         self.get_ready.set(false);
                         (self.t("notice.invitation_cancelled"), false)
                     }
-                    Notice::InvitationDeclined { participant, name } => {
-                        self.invited.update(|v| v.retain(|p| *p != participant));
-                        (
-                            self.tf("notice.invitation_declined", &[("name", &name)]),
-                            false,
-                        )
-                    }
+                    Notice::InvitationDeclined { name, .. } => (
+                        self.tf("notice.invitation_declined", &[("name", &name)]),
+                        false,
+                    ),
                     Notice::RemovedFromStage => (self.t("notice.removed_from_stage"), true),
                     Notice::Muted => (self.t("notice.muted"), true),
                     Notice::HandLowered => (self.t("notice.hand_lowered"), false),
@@ -454,7 +452,9 @@ fn Session(cfg: Config, i18n: I18n, mobile: bool, auth: Auth, fp: String) -> imp
         bursts: RwSignal::new(Vec::new()),
         fatal: RwSignal::new(None),
         want_media: RwSignal::new(None),
-        invited: RwSignal::new(Vec::new()),
+        invited: Memo::new(move |_| {
+            room.with(|r| r.as_ref().map(|r| r.invited.clone()).unwrap_or_default())
+        }),
         mobile,
         join_url: StoredValue::new(config::join_page_url(&cfg.ws_url)),
         next_id: StoredValue::new(0),
@@ -528,25 +528,6 @@ fn Session(cfg: Config, i18n: I18n, mobile: bool, auth: Auth, fp: String) -> imp
         };
         ctx.toast(ToastKind::Error, text);
     }));
-    // Invitations sent by this moderator end when the person reaches the stage or leaves.
-    Effect::new(move |_| {
-        let _version = people.get();
-        let present: Vec<(ParticipantId, bool)> = room.with_untracked(|r| {
-            r.as_ref()
-                .map(|r| r.participants.iter().map(|p| (p.id, p.on_stage)).collect())
-                .unwrap_or_default()
-        });
-        let keep: Vec<ParticipantId> = ctx
-            .invited
-            .get_untracked()
-            .into_iter()
-            .filter(|id| present.iter().any(|(p, on)| p == id && !on))
-            .collect();
-        if keep != ctx.invited.get_untracked() {
-            ctx.invited.set(keep);
-        }
-    });
-
     let conn = ctx.net.conn;
     #[derive(Clone, PartialEq)]
     enum Screen {

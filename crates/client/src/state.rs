@@ -122,6 +122,7 @@ impl RoomState {
                 self.you = you;
             }
             Event::Requests { requests } => self.requests = requests,
+            Event::Invitations { invited } => self.invited = invited,
             Event::Notice { notice } => {
                 match &notice {
                     Notice::Invited { by } => {

@@ -101,6 +101,9 @@ fn event(v: &Value) -> Option<Event> {
         "requests" => Event::Requests {
             requests: req(v, "requests")?,
         },
+        "invitations" => Event::Invitations {
+            invited: req(v, "invited")?,
+        },
         "notice" => Event::Notice {
             notice: notice(v.get("notice")?)?,
         },

@@ -59,6 +59,7 @@ fn snapshot(seq: u64) -> Snapshot {
         polls: vec![],
         my_answers: vec![],
         requests: vec![],
+        invited: vec![],
         invite_links: vec![],
         banned: vec![],
     }
@@ -437,4 +438,25 @@ fn backoff_grows_with_jitter_and_a_ceiling() {
         }
     }
     assert_ne!(backoff_ms(4, 0.0), backoff_ms(4, 1.0));
+}
+
+#[wasm_bindgen_test]
+fn the_invited_list_follows_the_room_as_sent() {
+    let mut s = RoomState::from_snapshot(snapshot(1));
+    let sent = podium_protocol::ServerMsg::Event {
+        seq: 2,
+        event: Event::Invitations {
+            invited: vec![3, 5],
+        },
+    };
+    let text = serde_json::to_string(&sent).unwrap();
+    let Some(podium_protocol::ServerMsg::Event { seq, event }) =
+        podium_client::wire::server_msg(&text)
+    else {
+        panic!("not read: {text}");
+    };
+    s.apply(seq, event);
+    assert_eq!(s.invited, vec![3, 5]);
+    s.apply(3, Event::Invitations { invited: vec![5] });
+    assert_eq!(s.invited, vec![5]);
 }

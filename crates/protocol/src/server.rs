@@ -171,6 +171,11 @@ pub enum Event {
     Requests {
         requests: Vec<StageRequest>,
     },
+    /// Only to moderators: everyone invited onto the stage (by a moderator, or by the approval
+    /// of their request) who has not answered yet.
+    Invitations {
+        invited: Vec<ParticipantId>,
+    },
     /// Something worth a notice for the people it is addressed to.
     Notice {
         notice: Notice,
@@ -395,6 +400,9 @@ pub struct Snapshot {
     pub my_answers: Vec<MyAnswer>,
     /// Moderators only; empty for others.
     pub requests: Vec<StageRequest>,
+    /// Moderators only; empty for others.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invited: Vec<ParticipantId>,
     /// Moderators only; empty for others.
     pub invite_links: Vec<InviteLinkView>,
     /// Moderators only; empty for others.

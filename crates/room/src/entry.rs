@@ -204,5 +204,8 @@ impl Room {
             self.requests.retain(|&(r, _)| r != id);
             self.publish_requests();
         }
+        if p.stage.invited {
+            self.publish_invitations();
+        }
     }
 }

@@ -24,6 +24,7 @@ impl Room {
                     return Err(ErrorCode::NotInvited);
                 }
                 p.stage.invited = false;
+                self.publish_invitations();
                 self.notify(participant, Notice::InvitationCancelled);
                 self.refresh_you(participant);
                 Ok(())
@@ -119,6 +120,7 @@ impl Room {
         self.take_request(id)?;
         self.participant_mut(id)?.stage.invited = true;
         self.publish_requests();
+        self.publish_invitations();
         self.notify(id, Notice::RequestApproved);
         self.refresh_you(id);
         Ok(())
@@ -138,6 +140,7 @@ impl Room {
             self.take_request(id)?;
             self.publish_requests();
         }
+        self.publish_invitations();
         self.notify(id, Notice::Invited { by: by_name });
         self.refresh_you(id);
         Ok(())

@@ -162,6 +162,11 @@ impl Room {
             } else {
                 Vec::new()
             },
+            invited: if moderator {
+                self.invited()
+            } else {
+                Vec::new()
+            },
             invite_links: if moderator {
                 self.link_views()
             } else {
@@ -330,5 +335,20 @@ impl Room {
     pub(crate) fn publish_requests(&mut self) {
         let requests = self.request_views();
         self.emit(Audience::Moderators, Event::Requests { requests });
+    }
+
+    /// Everyone with an invitation to the stage they have not answered, by id.
+    fn invited(&self) -> Vec<ParticipantId> {
+        self.participants
+            .iter()
+            .filter(|(_, p)| p.stage.invited)
+            .map(|(&id, _)| id)
+            .collect()
+    }
+
+    /// Tell moderators who is invited, after an invitation was made, answered or withdrawn.
+    pub(crate) fn publish_invitations(&mut self) {
+        let invited = self.invited();
+        self.emit(Audience::Moderators, Event::Invitations { invited });
     }
 }

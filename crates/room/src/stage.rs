@@ -12,7 +12,7 @@ impl Room {
         if self.seats_taken() >= self.config.seat_limit as usize {
             return Err(ErrorCode::StageFull);
         }
-        let had_request = p.stage.requested;
+        let (had_request, was_invited) = (p.stage.requested, p.stage.invited);
         let p = self.participant_mut(id)?;
         p.stage.on_stage = true;
         p.stage.invited = false;
@@ -20,6 +20,9 @@ impl Room {
         if had_request {
             self.requests.retain(|&(r, _)| r != id);
             self.publish_requests();
+        }
+        if was_invited {
+            self.publish_invitations();
         }
         self.publish(id);
         self.refresh_you(id);
@@ -75,6 +78,7 @@ impl Room {
         }
         p.stage.invited = false;
         let name = p.name.clone();
+        self.publish_invitations();
         self.emit(
             Audience::Moderators,
             Event::Notice {

@@ -618,3 +618,56 @@ fn a_meeting_starts_in_the_activitys_stage_mode_and_a_moderators_change_lasts_th
     let student = class.enter("Ben", Role::Attendee);
     assert_eq!(class.stage_access(student), StageAccess::Ask);
 }
+
+/// The last list of invited people this person was sent.
+fn invited_seen(
+    room: &mut Classroom,
+    who: common::Person,
+) -> Option<Vec<podium_protocol::ParticipantId>> {
+    room.take(who).into_iter().rev().find_map(|d| match d {
+        Delivered::Event(Event::Invitations { invited }) => Some(invited),
+        _ => None,
+    })
+}
+
+#[test]
+fn every_moderator_sees_who_is_invited_until_they_answer() {
+    let mut room = Classroom::new(StageMode::Request);
+    let ada = room.enter("Ada", Role::Moderator);
+    let bob = room.enter("Bob", Role::Moderator);
+    let sam = room.enter("Sam", Role::Attendee);
+    let kim = room.enter("Kim", Role::Attendee);
+    let invite = |who: common::Person| ClientMsg::InviteToStage {
+        participant: who.id,
+    };
+    room.send(ada, invite(sam)).unwrap();
+    // An approved request is an invitation too.
+    room.send(kim, ClientMsg::AskToJoinStage).unwrap();
+    room.send(
+        ada,
+        ClientMsg::ApproveRequest {
+            participant: kim.id,
+        },
+    )
+    .unwrap();
+    assert_eq!(invited_seen(&mut room, bob), Some(vec![sam.id, kim.id]));
+    assert_eq!(invited_seen(&mut room, sam), None, "only moderators see it");
+    // A moderator who comes later, or reloads, sees it in the snapshot.
+    let cy = room.enter("Cy", Role::Moderator);
+    assert_eq!(
+        room.room.snapshot_for(cy.id).unwrap().invited,
+        vec![sam.id, kim.id]
+    );
+    assert!(room.room.snapshot_for(sam.id).unwrap().invited.is_empty());
+    // Any moderator may withdraw it; answering takes the person off the list.
+    room.send(
+        bob,
+        ClientMsg::CancelInvitation {
+            participant: sam.id,
+        },
+    )
+    .unwrap();
+    assert_eq!(invited_seen(&mut room, ada), Some(vec![kim.id]));
+    room.send(kim, ClientMsg::JoinStage).unwrap();
+    assert_eq!(invited_seen(&mut room, cy), Some(vec![]));
+}

@@ -97,6 +97,26 @@ test('invite-only: no stage button; invite → decline', async ({ browser }, inf
   await expect(mod.locator('.toast', { hasText: 'Sam Student declined the invitation to join the stage.' })).toBeVisible();
 });
 
+test('an invitation can be withdrawn by any moderator, one who came later too', async ({ browser }, info) => {
+  const room = roomId(info);
+  const ada = await enter(browser, { room, role: 'moderator', name: 'Ada Teacher', mode: 'invite' });
+  const sam = await enter(browser, { room, role: 'attendee', name: 'Sam Student' });
+  await inviteFromList(ada, 'Sam Student');
+  const invite = sam.getByRole('alertdialog', { name: 'Join the stage?' });
+  await expect(invite).toBeVisible();
+
+  const bob = await enter(browser, { room, role: 'moderator', name: 'Bob Assistant', mode: 'invite' });
+  await openTab(bob, 'Participants');
+  await section(bob, 'Viewers').locator('summary[aria-label="Actions for Sam Student"]').click();
+  await bob.getByRole('menuitem', { name: 'Cancel invitation' }).click();
+  await expect(invite).toBeHidden();
+  // The moderator who invited sees it withdrawn: inviting is offered again.
+  await openTab(ada, 'Participants');
+  await section(ada, 'Viewers').locator('summary[aria-label="Actions for Sam Student"]').click();
+  await expect(ada.getByRole('menuitem', { name: 'Invite to stage' })).toBeVisible();
+  await expect(ada.getByRole('menuitem', { name: 'Cancel invitation' })).toHaveCount(0);
+});
+
 test('invite-only: invite → join; on stage there is no way to leave', async ({ browser }, info) => {
   const room = roomId(info);
   const mod = await enter(browser, { room, role: 'moderator', name: 'Ada Teacher', mode: 'invite' });

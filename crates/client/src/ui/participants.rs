@@ -227,7 +227,6 @@ fn PersonRow(row: Row, moderator: Memo<bool>) -> impl IntoView {
             if row.invited {
                 view! {
                     <button role="menuitem" on:click=move |ev| {
-                        ctx.invited.update(|v| v.retain(|x| *x != id));
                         act(ev, ClientMsg::CancelInvitation { participant: id });
                     }>{ctx.t("people.cancel_invite")}</button>
                 }
@@ -235,7 +234,6 @@ fn PersonRow(row: Row, moderator: Memo<bool>) -> impl IntoView {
             } else {
                 view! {
                     <button role="menuitem" on:click=move |ev| {
-                        ctx.invited.update(|v| if !v.contains(&id) { v.push(id) });
                         act(ev, ClientMsg::InviteToStage { participant: id });
                     }>{ctx.t("people.invite")}</button>
                 }
