@@ -17,6 +17,19 @@ test('open mode: Join stage from Set devices puts an attendee on stage', async (
   await screenshot(mod, 'room-moderator-open');
 });
 
+test('Set devices offers Join stage only to those the stage mode lets on directly', async ({ browser }, info) => {
+  // A room each: a room's first entrant brings the activity's stage mode.
+  for (const mode of ['request', 'invite'] as const) {
+    const room = `${roomId(info)}-${mode}`;
+    const sam = await enter(browser, { room, role: 'attendee', name: 'Sam Student', mode, stayOnDevices: true });
+    await expect(sam.getByRole('button', { name: 'Join as viewer' })).toBeVisible();
+    await expect(sam.getByRole('button', { name: 'Join stage' })).toHaveCount(0);
+    // A presenter goes on stage directly in every mode.
+    const pia = await enter(browser, { room, role: 'presenter', name: 'Pia Presenter', mode, stayOnDevices: true });
+    await expect(pia.getByRole('button', { name: 'Join stage' })).toBeVisible();
+  }
+});
+
 test('open mode: a viewer uses Join stage on the toolbar and gets ready first', async ({ browser }, info) => {
   const room = roomId(info);
   await enter(browser, { room, role: 'moderator', name: 'Ada Teacher', mode: 'open' });
