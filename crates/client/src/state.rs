@@ -107,6 +107,7 @@ impl RoomState {
             }
             Event::Updated { participant } => self.upsert(participant),
             Event::FeaturesChanged { features } => self.features = features,
+            Event::TitleChanged { title } => self.room_title = title,
             Event::StageModeChanged { mode } => {
                 let changed = self.stage_mode != mode;
                 self.stage_mode = mode;

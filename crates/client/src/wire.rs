@@ -95,6 +95,9 @@ fn event(v: &Value) -> Option<Event> {
         "features_changed" => Event::FeaturesChanged {
             features: req(v, "features")?,
         },
+        "title_changed" => Event::TitleChanged {
+            title: opt(v, "title")?,
+        },
         "you" => Event::You {
             you: req(v, "you")?,
         },

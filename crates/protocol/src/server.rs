@@ -163,6 +163,10 @@ pub enum Event {
     FeaturesChanged {
         features: Features,
     },
+    /// The activity was renamed (someone entered with a token carrying the new name).
+    TitleChanged {
+        title: Option<String>,
+    },
     /// Only to you: what you may do about the stage now.
     You {
         you: YouView,

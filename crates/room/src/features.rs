@@ -6,11 +6,21 @@ use crate::{Audience, Room};
 
 impl Room {
     /// Turn features on or off from now on, and tell everyone so they show or hide controls.
-    /// What was said and answered before stays. An empty room also takes up the stage mode.
-    pub(crate) fn configure(&mut self, features: Features, stage_mode: Option<StageMode>) {
+    /// What was said and answered before stays. A new name is shown at once; an empty room
+    /// also takes up the stage mode.
+    pub(crate) fn configure(
+        &mut self,
+        features: Features,
+        stage_mode: Option<StageMode>,
+        title: Option<String>,
+    ) {
         if self.config.features != features {
             self.config.features = features;
             self.emit(Audience::Everyone, Event::FeaturesChanged { features });
+        }
+        if title.is_some() && title != self.config.title {
+            self.config.title.clone_from(&title);
+            self.emit(Audience::Everyone, Event::TitleChanged { title });
         }
         // A meeting starts in the activity's stage mode, whatever the last one ended in; held
         // places (a restart, a dropped connection) mean the meeting is still going.
@@ -86,6 +96,7 @@ mod tests {
         let input = Input::Configure {
             features: off,
             stage_mode: None,
+            title: None,
         };
         let outputs = room.handle(0, input.clone());
         assert!(matches!(
@@ -97,5 +108,29 @@ mod tests {
         let again = room.handle(1, input.clone());
         assert!(again.is_empty());
         assert!(!input.changes_room(&again));
+    }
+
+    #[test]
+    fn a_renamed_activity_is_shown_at_once_and_an_unnamed_token_keeps_the_name() {
+        use crate::{Input, Output, RoomConfig};
+        let mut room = Room::new(RoomConfig {
+            title: Some("Biology".into()),
+            ..RoomConfig::default()
+        });
+        let named = |title: Option<&str>| Input::Configure {
+            features: Features::ALL_ON,
+            stage_mode: None,
+            title: title.map(str::to_string),
+        };
+        let input = named(Some("Biology, week 2"));
+        let outputs = room.handle(0, input.clone());
+        assert!(matches!(
+            outputs.as_slice(),
+            [Output::Event { event: Event::TitleChanged { title: Some(t) }, .. }] if t == "Biology, week 2"
+        ));
+        assert!(input.changes_room(&outputs));
+        assert!(room.handle(1, input).is_empty());
+        assert!(room.handle(2, named(None)).is_empty());
+        assert_eq!(room.config().title.as_deref(), Some("Biology, week 2"));
     }
 }

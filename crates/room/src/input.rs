@@ -47,12 +47,14 @@ pub enum Input {
     /// it knew is gone, so everyone's place is held for the grace period until they come back.
     Restart,
     /// The activity's settings, as the newest join token carries them: chat, reactions and
-    /// polls on or off from now on, and the stage mode a meeting starts in (taken up when the
-    /// room is empty, so a moderator's change holds for the rest of their meeting).
+    /// polls on or off from now on, its name, and the stage mode a meeting starts in (taken up
+    /// when the room is empty, so a moderator's change holds for the rest of their meeting).
     Configure {
         features: Features,
         #[serde(default)]
         stage_mode: Option<StageMode>,
+        #[serde(default)]
+        title: Option<String>,
     },
 }
 

@@ -80,7 +80,8 @@ impl Room {
             Input::Configure {
                 features,
                 stage_mode,
-            } => self.configure(features, stage_mode),
+                title,
+            } => self.configure(features, stage_mode, title),
             Input::Restart => self.restart(now),
             Input::CreateInviteLink { conn, link } => {
                 if let Some(id) = self.by_conn.get(&conn).copied() {

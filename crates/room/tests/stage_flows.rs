@@ -600,6 +600,7 @@ fn a_meeting_starts_in_the_activitys_stage_mode_and_a_moderators_change_lasts_th
     let settings = Input::Configure {
         features: Features::ALL_ON,
         stage_mode: Some(StageMode::Request),
+        title: None,
     };
     class.input(settings.clone());
     let student = class.enter("Ben", Role::Attendee);

@@ -78,11 +78,13 @@ pub enum ToRoom {
 }
 
 /// The activity's settings a join token carries, each only if the token has it.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Settings {
     pub features: Option<Features>,
     /// The stage mode a meeting starts in.
     pub stage_mode: Option<StageMode>,
+    /// The activity's name.
+    pub title: Option<String>,
 }
 
 /// What a room sends a session.
@@ -388,11 +390,15 @@ impl RoomActor {
                 // The newest token speaks for the activity's settings (it was signed by the
                 // site just now), so the entrant's welcome already shows them. The room ignores
                 // settings that did not change (and nothing is logged).
-                if settings.features.is_some() || settings.stage_mode.is_some() {
+                if settings.features.is_some()
+                    || settings.stage_mode.is_some()
+                    || settings.title.is_some()
+                {
                     let features = settings.features.unwrap_or(self.room.config().features);
                     self.apply(Input::Configure {
                         features,
                         stage_mode: settings.stage_mode,
+                        title: settings.title,
                     });
                 }
                 self.apply(Input::Connect { conn, entrant });

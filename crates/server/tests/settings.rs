@@ -232,3 +232,26 @@ async fn a_meeting_starts_in_the_activitys_stage_mode_whatever_the_last_one_ende
         StageMode::Request
     );
 }
+
+#[tokio::test]
+async fn a_renamed_activity_is_shown_to_everyone_in_the_room() {
+    let server = Server::start();
+    let mut teacher = server.enter(Role::Moderator, "Teacher").await;
+    assert_eq!(
+        teacher.snapshot.as_ref().unwrap().room_title.as_deref(),
+        Some("Biology 101")
+    );
+    let mut claims = server.claims(Role::Attendee, "Student");
+    claims.room_title = Some("Biology 101: cells".into());
+    let student = Client::enter(&server, claims).await;
+    assert_eq!(
+        student.snapshot.as_ref().unwrap().room_title.as_deref(),
+        Some("Biology 101: cells")
+    );
+    teacher
+        .event(
+            "the new name",
+            |e| matches!(e, Event::TitleChanged { title: Some(t) } if t == "Biology 101: cells"),
+        )
+        .await;
+}

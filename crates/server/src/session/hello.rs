@@ -68,6 +68,7 @@ pub fn admit(state: &AppState, auth: HelloAuth, mobile: bool) -> Result<Admissio
                 settings: Settings {
                     features: claims.features,
                     stage_mode: claims.stage_mode,
+                    title: claims.room_title.clone(),
                 },
             })
         }
