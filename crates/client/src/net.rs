@@ -211,7 +211,7 @@ pub fn start(
                 }
                 Ended::Closing(CloseReason::ServerShutdown) => attempt = 0,
                 Ended::Closing(reason) => {
-                    if reason == CloseReason::Removed {
+                    if matches!(reason, CloseReason::Removed | CloseReason::RoomDeleted) {
                         clear_resume();
                     }
                     conn.set(Conn::Closed);

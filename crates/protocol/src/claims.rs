@@ -6,6 +6,8 @@ use crate::{Features, Role, StageMode};
 pub const TOKEN_AUDIENCE: &str = "podium";
 /// The `aud` of an invitation link's code.
 pub const INVITE_AUDIENCE: &str = "podium-invite";
+/// The `aud` of a site's request to delete a room (`POST /rooms/forget`).
+pub const FORGET_AUDIENCE: &str = "podium-forget";
 
 /// The claims of a join token (a JWT signed HS256 with the shared secret), as `docs/token.md` gives them.
 /// An unknown `role` or `stage_mode` fails to decode, so such a token is refused.
@@ -56,4 +58,18 @@ pub struct InviteClaims {
     pub role: Role,
     pub iat: u64,
     pub exp: u64,
+}
+
+/// The claims of a site's request to delete a room and everything kept of it (HS256, same
+/// secret, `aud` = [`FORGET_AUDIENCE`]): sent when a Moodle activity is deleted.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ForgetClaims {
+    /// The site asking.
+    pub iss: String,
+    pub aud: String,
+    pub room: String,
+    pub iat: u64,
+    pub exp: u64,
+    /// Unique request id; each is accepted once.
+    pub jti: String,
 }

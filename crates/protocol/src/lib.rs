@@ -14,7 +14,9 @@ mod limits;
 mod server;
 mod types;
 
-pub use claims::{Claims, InviteClaims, INVITE_AUDIENCE, TOKEN_AUDIENCE};
+pub use claims::{
+    Claims, ForgetClaims, InviteClaims, FORGET_AUDIENCE, INVITE_AUDIENCE, TOKEN_AUDIENCE,
+};
 pub use client::{Auth, ClientMsg, SendTrack, TrackView, CLIENT_MESSAGE_TYPES};
 pub use error::ErrorCode;
 pub use features::Features;

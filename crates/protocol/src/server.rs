@@ -121,6 +121,8 @@ pub enum CloseReason {
     Refused,
     /// Too many connections from the same address are open without having entered yet.
     TooManyConnections,
+    /// The site deleted this room (its activity was deleted).
+    RoomDeleted,
 }
 
 impl CloseReason {
@@ -132,6 +134,7 @@ impl CloseReason {
             CloseReason::ServerShutdown => "The server is restarting. Reconnecting…",
             CloseReason::Refused => "You could not enter this session.",
             CloseReason::TooManyConnections => "Too many connections from your network are waiting to enter. Try again in a moment.",
+            CloseReason::RoomDeleted => "This session was deleted.",
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Routes: `GET /ws` (the WebSocket), `GET /healthz` (the process answers), `GET /readyz` (the
 //! store and the media loop answer too), `GET /metrics` (Prometheus text), `GET /join` (the
-//! client's page), `GET /client/podium.js` (the client's stable entry, see [`client_entry`]), the
+//! client's page), `POST /rooms/forget` (a site deletes a room), `GET /client/podium.js` (the client's stable entry, see [`client_entry`]), the
 //! built client's static files, and in `demo` mode the demo's front page.
 //! Every response carries the security headers.
 
@@ -12,7 +12,7 @@ use std::time::Duration;
 use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Extension, Router};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
@@ -21,6 +21,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::client_entry;
 use crate::config::Config;
 use crate::demo;
+use crate::forget_http;
 use crate::limits::client_ip;
 use crate::metrics::{self, METRICS};
 use crate::session::{self, MAX_WS_MESSAGE_BYTES};
@@ -33,7 +34,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .route("/join", get(join));
+        .route("/join", get(join))
+        .route("/rooms/forget", post(forget_http::forget));
     if state.config.demo.is_some() {
         app = app.merge(demo::routes());
     }

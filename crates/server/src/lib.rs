@@ -17,6 +17,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod fanout;
+mod forget_http;
 pub mod http;
 pub mod limits;
 pub mod media;

@@ -75,6 +75,11 @@ pub enum ToRoom {
     ShutDown {
         done: oneshot::Sender<()>,
     },
+    /// The site deleted the room: close everyone's connection, delete what the store keeps of
+    /// it, stop, and answer whether it was kept (see [`crate::rooms::Rooms::forget`]).
+    Forget {
+        done: oneshot::Sender<Result<bool, StoreError>>,
+    },
 }
 
 /// The activity's settings a join token carries, each only if the token has it.
@@ -280,6 +285,28 @@ impl RoomActor {
         self.failed = true;
     }
 
+    /// The site deleted the room: everyone is told and closed, nothing is saved or reported, and
+    /// the store forgets the room before the actor leaves the registry (so no new actor opens
+    /// it from the store meanwhile).
+    fn forget(
+        &mut self,
+        done: oneshot::Sender<Result<bool, StoreError>>,
+        rx: &mut mpsc::Receiver<ToRoom>,
+    ) {
+        let conns: Vec<ConnId> = self.conns.keys().copied().collect();
+        for conn in conns {
+            self.close(conn, CloseReason::RoomDeleted);
+        }
+        self.dropped.clear();
+        self.attendance = None;
+        self.failed = true;
+        self.count_participants();
+        let forgotten = self.store.forget_room(&self.id);
+        tracing::info!(room = %self.id, ok = forgotten.is_ok(), "room deleted by its site");
+        self.abandon(rx);
+        let _ = done.send(forgotten);
+    }
+
     /// Leave the registry and answer whatever is still in the mailbox: connects are told to
     /// come back (`internal`, then `server_shutdown`), everything else is dropped.
     fn abandon(&mut self, rx: &mut mpsc::Receiver<ToRoom>) {
@@ -340,6 +367,10 @@ impl RoomActor {
                     Some(ToRoom::ShutDown { done }) => {
                         stopping = Some(done);
                         break;
+                    }
+                    Some(ToRoom::Forget { done }) => {
+                        self.forget(done, &mut rx);
+                        return;
                     }
                     Some(msg) => self.on_message(msg),
                     None => break,
@@ -439,9 +470,12 @@ impl RoomActor {
                     self.apply(Input::Disconnect { conn });
                 }
             }
-            // `run` takes it before it gets here.
+            // `run` takes these before they get here.
             ToRoom::ShutDown { done } => {
                 let _ = done.send(());
+            }
+            ToRoom::Forget { done } => {
+                let _ = done.send(Err(StoreError::new("the room is not running")));
             }
         }
     }

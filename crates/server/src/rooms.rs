@@ -10,12 +10,13 @@ use std::time::Duration;
 use podium_protocol::ErrorCode;
 use podium_room::{ConnId, Room, RoomConfig};
 use tokio::sync::mpsc::{self, error::TrySendError};
+use tokio::sync::oneshot;
 
 use crate::auth::{lock, Auth};
 use crate::config::TurnConfig;
 use crate::media::MediaHandle;
 use crate::room_actor::{RoomActor, ToRoom, MAILBOX};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// How long an idle room (nobody connected, no place held) lingers before its actor stops.
 /// Opening it again replays its stored log, so this only saves that work for a room whose
@@ -189,6 +190,32 @@ impl Rooms {
         }
         rx.close();
         true
+    }
+
+    /// Delete `room` and everything kept of it, as its site asked: a running room closes
+    /// everyone's connection (`room_deleted`) and deletes it itself; otherwise it is deleted here,
+    /// under the registry's lock so that no connect opens it meanwhile. Returns whether the
+    /// store kept the room.
+    pub async fn forget(&self, room: &str) -> Result<bool, StoreError> {
+        let mailbox = {
+            let mut registry = lock(&self.registry);
+            match registry.rooms.get(room) {
+                Some(entry) if !entry.mailbox.is_closed() => entry.mailbox.clone(),
+                _ => {
+                    registry.rooms.remove(room);
+                    return self.store.forget_room(room);
+                }
+            }
+        };
+        let (done, answer) = oneshot::channel();
+        if mailbox.send(ToRoom::Forget { done }).await.is_err() {
+            return Err(StoreError::new(
+                "the room closed while it was being deleted",
+            ));
+        }
+        answer
+            .await
+            .unwrap_or_else(|_| Err(StoreError::new("the room stopped before it was deleted")))
     }
 
     /// Called by an actor that cannot go on (its store failed): forget the room whatever is

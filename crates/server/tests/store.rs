@@ -46,6 +46,10 @@ const CHECKS: &[(&str, Check)] = &[
         reports_are_kept_once_in_order_until_forgotten,
     ),
     ("everything_outlives_a_reopen", everything_outlives_a_reopen),
+    (
+        "a_forgotten_room_leaves_nothing_and_others_untouched",
+        a_forgotten_room_leaves_nothing_and_others_untouched,
+    ),
 ];
 
 fn run_checks(fresh: impl Fn(&str) -> Opener) {
@@ -410,4 +414,56 @@ fn everything_outlives_a_reopen(open: &Opener) {
             .map(|e| e.entrant.identity),
         Some("s:alex".to_string())
     );
+}
+
+fn a_forgotten_room_leaves_nothing_and_others_untouched(open: &Opener) {
+    let store = open();
+    let biology = RoomConfig {
+        title: Some("Biology".into()),
+        ..RoomConfig::default()
+    };
+    for room in ["gone", "kept"] {
+        store.open_room(room, &biology).unwrap();
+        store.append_input(room, 1, 10, &chat(1, "hello")).unwrap();
+        let resume = ResumeEntry {
+            room: room.into(),
+            entrant: entrant("s:1", Role::Attendee),
+            expires_at: 10_000,
+        };
+        let hash = if room == "gone" { [1u8; 32] } else { [2u8; 32] };
+        store.put_resume(&hash, &resume).unwrap();
+        let report = Report {
+            id: format!("{room}-1"),
+            user: "7".into(),
+            at: 1_767_225_600,
+            what: What::Join,
+        };
+        store
+            .keep_reports(room, "https://site/cb", &[report])
+            .unwrap();
+    }
+    let saved = Room::new(biology.clone()).save();
+    store.save_room("gone", 1, &saved).unwrap();
+
+    assert!(store.forget_room("gone").unwrap());
+    assert!(
+        !store.forget_room("gone").unwrap(),
+        "once gone, nothing is kept"
+    );
+    assert!(!store.forget_room("never").unwrap());
+    let reopened = store.open_room("gone", &RoomConfig::default()).unwrap();
+    assert_eq!(reopened.config, RoomConfig::default(), "opened afresh");
+    assert!(reopened.inputs.is_empty() && reopened.saved.is_none());
+    assert_eq!(store.resume(&[1u8; 32], 0).unwrap(), None);
+    let reports: Vec<String> = store
+        .kept_reports()
+        .unwrap()
+        .into_iter()
+        .map(|k| k.report.id)
+        .collect();
+    assert_eq!(reports, ["kept-1"]);
+    let kept = store.open_room("kept", &RoomConfig::default()).unwrap();
+    assert_eq!(kept.config, biology);
+    assert_eq!(kept.inputs.len(), 1);
+    assert!(store.resume(&[2u8; 32], 0).unwrap().is_some());
 }

@@ -147,6 +147,11 @@ class instance {
         if (!$DB->record_exists('podium', ['id' => $id])) {
             return false;
         }
+        // The course module still exists while its instance is deleted.
+        $cm = get_coursemodule_from_instance('podium', $id, 0, false, IGNORE_MISSING);
+        if ($cm) {
+            room_forget::send((int) $cm->id);
+        }
         foreach (self::USER_DATA_TABLES as $table) {
             $DB->delete_records($table, ['podiumid' => $id]);
         }

@@ -4,6 +4,7 @@
 //! failure maps to the [`ErrorCode`] a client shows. Nothing here logs a token or credential.
 
 mod every;
+mod forget;
 mod invite;
 mod jti;
 mod resume;
@@ -12,12 +13,13 @@ mod token;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use jsonwebtoken::{DecodingKey, EncodingKey};
-use podium_protocol::{Claims, ErrorCode, InviteClaims};
+use podium_protocol::{Claims, ErrorCode, ForgetClaims, InviteClaims};
 
 use crate::config::Secret;
 use crate::store::Store;
 
 pub use crate::store::ResumeEntry;
+pub use forget::{verify_forget, MAX_FORGET_LIFETIME_SECS};
 pub use invite::{sign_invite, verify_invite};
 pub use jti::UsedTokens;
 pub use resume::{ResumeStore, RESUME_TTL_MS};
@@ -64,6 +66,16 @@ impl Auth {
             return Err(ErrorCode::TokenReused);
         }
         Ok(())
+    }
+
+    /// Verify a site's request to delete a room and spend its `jti`. `now` is in seconds.
+    pub fn accept_forget(&self, token: &str, now: u64) -> Result<ForgetClaims, ErrorCode> {
+        let claims = verify_forget(&self.decoding, token, now)?;
+        let expires = claims.exp.saturating_add(LEEWAY_SECS);
+        if !self.used.use_once(&claims.iss, &claims.jti, expires, now)? {
+            return Err(ErrorCode::TokenReused);
+        }
+        Ok(claims)
     }
 
     /// Verify an invitation link's code (signature, audience, expiry). Revocation is the room's.

@@ -499,5 +499,6 @@ pub fn close_reason_name(reason: CloseReason) -> &'static str {
         CloseReason::ServerShutdown => "server_shutdown",
         CloseReason::Refused => "refused",
         CloseReason::TooManyConnections => "too_many_connections",
+        CloseReason::RoomDeleted => "room_deleted",
     }
 }

@@ -173,6 +173,10 @@ pub trait Store: Send + Sync {
     /// Every kept report, in the order they were kept.
     fn kept_reports(&self) -> Result<Vec<KeptReport>, StoreError>;
 
+    /// Delete everything kept of `room` (its config, log, save, resume credentials and
+    /// undelivered attendance reports) in one transaction. Returns whether the room was kept.
+    fn forget_room(&self, room: &str) -> Result<bool, StoreError>;
+
     /// Whether the store answers a trivial query (for `/readyz`).
     fn ping(&self) -> Result<(), StoreError> {
         Ok(())
@@ -216,6 +220,14 @@ pub fn decode<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, StoreErr
 }
 
 /// Databases' integers are signed; every number stored here (times, log positions) fits.
+/// The tables holding a room's rows (by their `room` column), deleted before its `rooms` row.
+pub const ROOM_TABLES: [&str; 4] = [
+    "room_inputs",
+    "room_snapshots",
+    "resume_credentials",
+    "attendance_reports",
+];
+
 pub fn int(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
@@ -324,6 +336,9 @@ mod failure_tests {
         }
         fn kept_reports(&self) -> Result<Vec<KeptReport>, StoreError> {
             self.inner.kept_reports()
+        }
+        fn forget_room(&self, room: &str) -> Result<bool, StoreError> {
+            self.inner.forget_room(room)
         }
     }
 

@@ -15,7 +15,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::{
     decode, encode, int, uint, KeptReport, LoggedInput, ResumeEntry, SavedAt, Store, StoreError,
-    StoredRoom,
+    StoredRoom, ROOM_TABLES,
 };
 use crate::auth::lock;
 use crate::callbacks::Report;
@@ -280,6 +280,23 @@ impl Store for SqliteStore {
             .map_err(err("cut the log"))?;
         }
         tx.commit().map_err(err("save room"))
+    }
+
+    fn forget_room(&self, room: &str) -> Result<bool, StoreError> {
+        let mut conn = lock(&self.conn);
+        let tx = conn.transaction().map_err(err("forget room"))?;
+        for table in ROOM_TABLES {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE room = ?1"),
+                params![room],
+            )
+            .map_err(err("forget room"))?;
+        }
+        let kept = tx
+            .execute("DELETE FROM rooms WHERE id = ?1", params![room])
+            .map_err(err("forget room"))?;
+        tx.commit().map_err(err("forget room"))?;
+        Ok(kept == 1)
     }
 
     fn use_token_id(&self, iss: &str, jti: &str, expires: u64) -> Result<bool, StoreError> {

@@ -113,7 +113,7 @@ class client_strings {
         'error.internal',
         // Why the server closed the connection.
         'closing.replaced', 'closing.removed', 'closing.abuse', 'closing.server_shutdown', 'closing.refused',
-        'closing.too_many_connections',
+        'closing.too_many_connections', 'closing.room_deleted',
     ];
 
     /**

@@ -57,6 +57,7 @@ $string['client_closing.abuse'] = 'This connection sent too many messages that c
 $string['client_closing.refused'] = 'You could not enter this session.';
 $string['client_closing.removed'] = 'A moderator removed you from this session.';
 $string['client_closing.replaced'] = 'You opened this session in another window, so this one was closed.';
+$string['client_closing.room_deleted'] = 'This session was deleted.';
 $string['client_closing.server_shutdown'] = 'The server is restarting. Reconnecting…';
 $string['client_closing.too_many_connections'] = 'Too many connections from your network are waiting to enter. Try again in a moment.';
 $string['client_conn.closed'] = 'Disconnected';

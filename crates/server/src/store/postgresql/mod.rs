@@ -23,7 +23,7 @@ use self::schema::migrate;
 use self::workers::{describe, err, Workers, CONNECT_TIMEOUT};
 use super::{
     decode, encode, int, uint, KeptReport, LoggedInput, ResumeEntry, SavedAt, Store, StoreError,
-    StoredRoom,
+    StoredRoom, ROOM_TABLES,
 };
 use crate::callbacks::Report;
 
@@ -187,6 +187,22 @@ impl Store for PostgresStore {
                 .map_err(err("cut the log"))?;
             }
             tx.commit().map_err(err("save room"))
+        })
+    }
+
+    fn forget_room(&self, room: &str) -> Result<bool, StoreError> {
+        let room = room.to_string();
+        self.workers.call("forget room", move |w| {
+            let mut tx = w.client()?.transaction().map_err(err("forget room"))?;
+            for table in ROOM_TABLES {
+                tx.execute(&format!("DELETE FROM {table} WHERE room = $1"), &[&room])
+                    .map_err(err("forget room"))?;
+            }
+            let kept = tx
+                .execute("DELETE FROM rooms WHERE id = $1", &[&room])
+                .map_err(err("forget room"))?;
+            tx.commit().map_err(err("forget room"))?;
+            Ok(kept == 1)
         })
     }
 
