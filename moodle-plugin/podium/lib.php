@@ -134,6 +134,7 @@ function podium_extend_settings_navigation(settings_navigation $settings, naviga
 function podium_reset_course_form_definition(&$mform) {
     $mform->addElement('header', 'podiumheader', get_string('modulenameplural', 'mod_podium'));
     $mform->addElement('advcheckbox', 'reset_podium_attendance', get_string('resetattendance', 'mod_podium'));
+    $mform->addElement('advcheckbox', 'reset_podium_rooms', get_string('resetrooms', 'mod_podium'));
 }
 
 /**
@@ -143,7 +144,7 @@ function podium_reset_course_form_definition(&$mform) {
  * @return array
  */
 function podium_reset_course_form_defaults($course) {
-    return ['reset_podium_attendance' => 1];
+    return ['reset_podium_attendance' => 1, 'reset_podium_rooms' => 1];
 }
 
 /**

@@ -160,26 +160,39 @@ class instance {
     }
 
     /**
-     * Remove what was recorded about people in a course's activities, when the course is reset
-     * with that option chosen (podium_reset_userdata).
+     * Remove what was recorded about people in a course's activities, and empty their rooms on
+     * the server, when the course is reset with those options chosen (podium_reset_userdata).
      *
      * @param \stdClass $data The course reset form's data.
      * @return array The status of each item reset, as the course reset shows it.
      */
     public static function reset_userdata(\stdClass $data): array {
         global $DB;
-        if (empty($data->reset_podium_attendance)) {
-            return [];
+        $status = [];
+        if (!empty($data->reset_podium_attendance)) {
+            foreach (self::USER_DATA_TABLES as $table) {
+                $DB->delete_records_select($table, 'podiumid IN (SELECT id FROM {podium} WHERE course = :courseid)',
+                    ['courseid' => $data->courseid]);
+            }
+            $status[] = [
+                'component' => get_string('modulenameplural', 'mod_podium'),
+                'item' => get_string('resetattendance', 'mod_podium'),
+                'error' => false,
+            ];
         }
-        foreach (self::USER_DATA_TABLES as $table) {
-            $DB->delete_records_select($table, 'podiumid IN (SELECT id FROM {podium} WHERE course = :courseid)',
-                ['courseid' => $data->courseid]);
+        if (!empty($data->reset_podium_rooms)) {
+            // Each activity's room starts empty: its chat, polls and links go on the server.
+            $failed = false;
+            foreach (get_coursemodules_in_course('podium', $data->courseid) as $cm) {
+                $failed = !room_forget::send((int) $cm->id) || $failed;
+            }
+            $status[] = [
+                'component' => get_string('modulenameplural', 'mod_podium'),
+                'item' => get_string('resetrooms', 'mod_podium'),
+                'error' => $failed,
+            ];
         }
-        return [[
-            'component' => get_string('modulenameplural', 'mod_podium'),
-            'item' => get_string('resetattendance', 'mod_podium'),
-            'error' => false,
-        ]];
+        return $status;
     }
 
     /**

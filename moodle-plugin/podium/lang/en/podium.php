@@ -342,6 +342,7 @@ $string['privacy:metadata:podium_server:userid'] = 'Their user id on this site.'
 $string['reactionsenabled'] = 'Reactions';
 $string['reactionsenabled_label'] = 'Participants can send reactions';
 $string['resetattendance'] = 'Delete attendance records';
+$string['resetrooms'] = 'Empty the rooms: delete their chat, polls and invitation links on the Podium server';
 $string['roomsettings'] = 'Live session';
 $string['settings:secret'] = 'Shared secret';
 $string['settings:secret_desc'] = 'The secret this site and the Podium server share to sign join tokens. It must be the same as the server\'s secret. Use at least 32 random characters and keep it private.';
