@@ -4,7 +4,7 @@
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use podium_protocol::{ErrorCode, ForgetClaims, FORGET_AUDIENCE};
 
-use super::token::{LEEWAY_SECS, MAX_ROOM_CHARS};
+use super::token::{check_times, MAX_ROOM_CHARS};
 
 /// Longest a request may be valid for: it is made to be sent at once.
 pub const MAX_FORGET_LIFETIME_SECS: u64 = 300;
@@ -20,15 +20,7 @@ pub fn verify_forget(key: &DecodingKey, token: &str, now: u64) -> Result<ForgetC
     let claims = jsonwebtoken::decode::<ForgetClaims>(token, key, &validation)
         .map_err(|_| ErrorCode::InvalidToken)?
         .claims;
-    if claims.exp.saturating_add(LEEWAY_SECS) < now {
-        return Err(ErrorCode::TokenExpired);
-    }
-    if claims.iat > now.saturating_add(LEEWAY_SECS) {
-        return Err(ErrorCode::TokenNotYetValid);
-    }
-    if claims.exp.saturating_sub(claims.iat) > MAX_FORGET_LIFETIME_SECS {
-        return Err(ErrorCode::TokenLifetimeTooLong);
-    }
+    check_times(claims.iat, None, claims.exp, now, MAX_FORGET_LIFETIME_SECS)?;
     if claims.aud != FORGET_AUDIENCE
         || claims.jti.is_empty()
         || claims.iss.is_empty()

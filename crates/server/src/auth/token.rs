@@ -34,16 +34,7 @@ pub fn verify_token(
     let claims = jsonwebtoken::decode::<Claims>(token, key, &validation)
         .map_err(|_| ErrorCode::InvalidToken)?
         .claims;
-    if claims.exp.saturating_add(LEEWAY_SECS) < now {
-        return Err(ErrorCode::TokenExpired);
-    }
-    let not_before = claims.nbf.unwrap_or(claims.iat).max(claims.iat);
-    if not_before > now.saturating_add(LEEWAY_SECS) {
-        return Err(ErrorCode::TokenNotYetValid);
-    }
-    if claims.exp.saturating_sub(claims.iat) > max_lifetime {
-        return Err(ErrorCode::TokenLifetimeTooLong);
-    }
+    check_times(claims.iat, claims.nbf, claims.exp, now, max_lifetime)?;
     if claims.aud != TOKEN_AUDIENCE
         || claims.jti.is_empty()
         || claims.iss.is_empty()
@@ -55,6 +46,27 @@ pub fn verify_token(
         return Err(ErrorCode::InvalidToken);
     }
     Ok(claims)
+}
+
+/// A signed request's times against the caller's clock (seconds), with [`LEEWAY_SECS`] of skew
+/// either way: expired, not valid yet, or valid for longer than `max_lifetime`.
+pub(super) fn check_times(
+    iat: u64,
+    nbf: Option<u64>,
+    exp: u64,
+    now: u64,
+    max_lifetime: u64,
+) -> Result<(), ErrorCode> {
+    if exp.saturating_add(LEEWAY_SECS) < now {
+        return Err(ErrorCode::TokenExpired);
+    }
+    if nbf.unwrap_or(iat).max(iat) > now.saturating_add(LEEWAY_SECS) {
+        return Err(ErrorCode::TokenNotYetValid);
+    }
+    if exp.saturating_sub(iat) > max_lifetime {
+        return Err(ErrorCode::TokenLifetimeTooLong);
+    }
+    Ok(())
 }
 
 /// An attendance callback must be an absolute `http` or `https` URL of a sane length.
