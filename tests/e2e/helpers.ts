@@ -193,3 +193,13 @@ export async function restoreConnection(page: Page) {
     window.__podiumBlock = false;
   });
 }
+
+/** A moderator makes an invitation link for a presenter in the Manage tab; returns the link. */
+export async function createPresenterLink(mod: Page): Promise<string> {
+  await openTab(mod, 'Manage');
+  await mod.getByLabel('Joins as').selectOption('presenter');
+  await mod.getByRole('button', { name: 'Create link' }).click();
+  const linkInput = mod.getByRole('textbox', { name: 'Invitation link for a presenter' });
+  await expect(linkInput).toBeVisible();
+  return linkInput.inputValue();
+}

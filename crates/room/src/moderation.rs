@@ -19,12 +19,10 @@ impl Room {
             }
             ClientMsg::InviteToStage { participant } => self.invite(by, participant),
             ClientMsg::CancelInvitation { participant } => {
-                let p = self.participant_mut(participant)?;
-                if !p.stage.invited {
+                if !self.participant(participant)?.stage.invited {
                     return Err(ErrorCode::NotInvited);
                 }
-                p.stage.invited = false;
-                self.publish_invitations();
+                self.set_invited(participant, false)?;
                 self.notify(participant, Notice::InvitationCancelled);
                 self.refresh_you(participant);
                 Ok(())
@@ -118,9 +116,8 @@ impl Room {
 
     fn approve_request(&mut self, id: ParticipantId) -> Result<(), ErrorCode> {
         self.take_request(id)?;
-        self.participant_mut(id)?.stage.invited = true;
         self.publish_requests();
-        self.publish_invitations();
+        self.set_invited(id, true)?;
         self.notify(id, Notice::RequestApproved);
         self.refresh_you(id);
         Ok(())
@@ -128,19 +125,18 @@ impl Room {
 
     fn invite(&mut self, by: ParticipantId, id: ParticipantId) -> Result<(), ErrorCode> {
         let by_name = self.participant(by)?.name.clone();
-        let p = self.participant_mut(id)?;
+        let p = self.participant(id)?;
         if p.stage.on_stage {
             return Err(ErrorCode::AlreadyOnStage);
         }
         if p.stage.invited {
             return Ok(());
         }
-        p.stage.invited = true;
         if p.stage.requested {
             self.take_request(id)?;
             self.publish_requests();
         }
-        self.publish_invitations();
+        self.set_invited(id, true)?;
         self.notify(id, Notice::Invited { by: by_name });
         self.refresh_you(id);
         Ok(())

@@ -347,6 +347,20 @@ impl Room {
             .collect()
     }
 
+    /// Give or withdraw someone's invitation to the stage; moderators hear of every change.
+    pub(crate) fn set_invited(
+        &mut self,
+        id: ParticipantId,
+        invited: bool,
+    ) -> Result<(), ErrorCode> {
+        let p = self.participant_mut(id)?;
+        if p.stage.invited != invited {
+            p.stage.invited = invited;
+            self.publish_invitations();
+        }
+        Ok(())
+    }
+
     /// Tell moderators who is invited, after an invitation was made, answered or withdrawn.
     pub(crate) fn publish_invitations(&mut self) {
         let invited = self.invited();

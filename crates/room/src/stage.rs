@@ -12,18 +12,15 @@ impl Room {
         if self.seats_taken() >= self.config.seat_limit as usize {
             return Err(ErrorCode::StageFull);
         }
-        let (had_request, was_invited) = (p.stage.requested, p.stage.invited);
+        let had_request = p.stage.requested;
         let p = self.participant_mut(id)?;
         p.stage.on_stage = true;
-        p.stage.invited = false;
         p.stage.requested = false;
         if had_request {
             self.requests.retain(|&(r, _)| r != id);
             self.publish_requests();
         }
-        if was_invited {
-            self.publish_invitations();
-        }
+        self.set_invited(id, false)?;
         self.publish(id);
         self.refresh_you(id);
         Ok(())
@@ -72,13 +69,12 @@ impl Room {
     }
 
     pub(crate) fn decline_invitation(&mut self, id: ParticipantId) -> Result<(), ErrorCode> {
-        let p = self.participant_mut(id)?;
+        let p = self.participant(id)?;
         if !p.stage.invited {
             return Err(ErrorCode::NotInvited);
         }
-        p.stage.invited = false;
         let name = p.name.clone();
-        self.publish_invitations();
+        self.set_invited(id, false)?;
         self.emit(
             Audience::Moderators,
             Event::Notice {

@@ -1,7 +1,8 @@
 //! Routes: `GET /ws` (the WebSocket), `GET /healthz` (the process answers), `GET /readyz` (the
 //! store and the media loop answer too), `GET /metrics` (Prometheus text), `GET /join` (the
-//! client's page), `POST /rooms/forget` (a site deletes a room), `GET /client/podium.js` (the client's stable entry, see [`client_entry`]), the
-//! built client's static files, and in `demo` mode the demo's front page.
+//! client's page), `POST /rooms/forget` (a site deletes a room, see [`forget_http`]),
+//! `GET /client/podium.js` (the client's stable entry, see [`client_entry`]), the built
+//! client's static files, and in `demo` mode the demo's front page.
 //! Every response carries the security headers.
 
 use std::net::SocketAddr;

@@ -277,9 +277,14 @@ impl RoomActor {
         if let Some(conn) = sender {
             self.refuse(conn, ErrorCode::Internal);
         }
+        self.close_everyone(CloseReason::ServerShutdown);
+    }
+
+    /// Close every connection for `reason` and stop taking inputs: the actor is ending.
+    fn close_everyone(&mut self, reason: CloseReason) {
         let conns: Vec<ConnId> = self.conns.keys().copied().collect();
         for conn in conns {
-            self.close(conn, CloseReason::ServerShutdown);
+            self.close(conn, reason);
         }
         self.dropped.clear();
         self.failed = true;
@@ -293,13 +298,8 @@ impl RoomActor {
         done: oneshot::Sender<Result<bool, StoreError>>,
         rx: &mut mpsc::Receiver<ToRoom>,
     ) {
-        let conns: Vec<ConnId> = self.conns.keys().copied().collect();
-        for conn in conns {
-            self.close(conn, CloseReason::RoomDeleted);
-        }
-        self.dropped.clear();
+        self.close_everyone(CloseReason::RoomDeleted);
         self.attendance = None;
-        self.failed = true;
         self.count_participants();
         let forgotten = self.store.forget_room(&self.id);
         tracing::info!(room = %self.id, ok = forgotten.is_ok(), "room deleted by its site");

@@ -6,8 +6,6 @@ mod common;
 
 use common::*;
 use podium_protocol::{ClientMsg, CloseReason, Event, ForgetClaims, Role, FORGET_AUDIENCE};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 fn forget_claims(room: &str) -> ForgetClaims {
     let now = now();
@@ -33,19 +31,7 @@ async fn post_forget(server: &Server, bearer: &str) -> (u16, String) {
     } else {
         format!("Authorization: Bearer {bearer}\r\n")
     };
-    let request = format!(
-        "POST /rooms/forget HTTP/1.1\r\nHost: {}\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n",
-        server.addr
-    );
-    let mut stream = TcpStream::connect(server.addr).await.unwrap();
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).await.unwrap();
-    let status = raw.split_whitespace().nth(1).unwrap().parse().unwrap();
-    let body = raw
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
+    let (status, _, body) = http_request(server, "POST", "/rooms/forget", &auth).await;
     (status, body)
 }
 

@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { baseUrl, enter, openTab, roomId, screenshot, section, token, toolbar } from '../helpers';
+import { baseUrl, createPresenterLink, enter, openTab, roomId, screenshot, section, token, toolbar } from '../helpers';
 
 async function personMenu(mod: Page, where: 'On stage' | 'Viewers', name: string) {
   await openTab(mod, 'Participants');
@@ -65,10 +65,7 @@ test('a moderator removes someone from the session: they see why and cannot come
 test('a guest removed from the session cannot come back through the same invitation link', async ({ browser }, info) => {
   const room = roomId(info);
   const mod = await enter(browser, { room, role: 'moderator', name: 'Ada Teacher' });
-  await openTab(mod, 'Manage');
-  await mod.getByLabel('Joins as').selectOption('presenter');
-  await mod.getByRole('button', { name: 'Create link' }).click();
-  const link = await mod.getByRole('textbox', { name: 'Invitation link for a presenter' }).inputValue();
+  const link = await createPresenterLink(mod);
 
   const guestBrowser = await browser.newContext();
   const guest = await guestBrowser.newPage();

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { baseUrl, crowdEnters, enter, expectNoAxeViolations, openTab, roomId, screenshot, section, startPoll, toolbar } from '../helpers';
+import { baseUrl, createPresenterLink, crowdEnters, enter, expectNoAxeViolations, openTab, roomId, screenshot, section, startPoll, toolbar } from '../helpers';
 
 test('chat history reaches a late joiner, in order', async ({ browser }, info) => {
   const room = roomId(info);
@@ -75,12 +75,7 @@ test('a reaction is seen by the others', async ({ browser }, info) => {
 test('an invitation link enters as presenter, and stops working once revoked', async ({ browser }, info) => {
   const room = roomId(info);
   const mod = await enter(browser, { room, role: 'moderator', name: 'Ada Teacher', mode: 'request' });
-  await openTab(mod, 'Manage');
-  await mod.getByLabel('Joins as').selectOption('presenter');
-  await mod.getByRole('button', { name: 'Create link' }).click();
-  const linkInput = mod.getByRole('textbox', { name: 'Invitation link for a presenter' });
-  await expect(linkInput).toBeVisible();
-  const link = await linkInput.inputValue();
+  const link = await createPresenterLink(mod);
   expect(link.startsWith(`${baseUrl()}/join#invite=`)).toBeTruthy();
   await screenshot(mod, 'manage');
 

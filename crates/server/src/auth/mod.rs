@@ -61,8 +61,13 @@ impl Auth {
 
     /// Spend a verified token's `jti`; `token_reused` if it was spent already.
     pub fn spend_token(&self, claims: &Claims, now: u64) -> Result<(), ErrorCode> {
-        let expires = claims.exp.saturating_add(LEEWAY_SECS);
-        if !self.used.use_once(&claims.iss, &claims.jti, expires, now)? {
+        self.spend(&claims.iss, &claims.jti, claims.exp, now)
+    }
+
+    /// Spend the id `jti` of a request `iss` signed, kept until it could no longer be accepted.
+    fn spend(&self, iss: &str, jti: &str, exp: u64, now: u64) -> Result<(), ErrorCode> {
+        let expires = exp.saturating_add(LEEWAY_SECS);
+        if !self.used.use_once(iss, jti, expires, now)? {
             return Err(ErrorCode::TokenReused);
         }
         Ok(())
@@ -71,10 +76,7 @@ impl Auth {
     /// Verify a site's request to delete a room and spend its `jti`. `now` is in seconds.
     pub fn accept_forget(&self, token: &str, now: u64) -> Result<ForgetClaims, ErrorCode> {
         let claims = verify_forget(&self.decoding, token, now)?;
-        let expires = claims.exp.saturating_add(LEEWAY_SECS);
-        if !self.used.use_once(&claims.iss, &claims.jti, expires, now)? {
-            return Err(ErrorCode::TokenReused);
-        }
+        self.spend(&claims.iss, &claims.jti, claims.exp, now)?;
         Ok(claims)
     }
 

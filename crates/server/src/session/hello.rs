@@ -131,20 +131,22 @@ pub fn display_name(name: &str) -> String {
         .to_string()
 }
 
-/// 16 random bytes, base64url: link ids and link holders' identities.
 /// A guest's part of their identity, from the key their browser keeps: hashed, so that an
 /// identity a moderator sees (in the removed list) does not give the key away.
 fn guest_id(key: &str) -> String {
-    use base64::Engine as _;
     use sha2::Digest as _;
-    let digest = sha2::Sha256::digest(key.as_bytes());
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16])
+    id_text(&sha2::Sha256::digest(key.as_bytes())[..16])
 }
 
+/// 16 random bytes, base64url: link ids and link holders' identities.
 pub fn random_id() -> String {
-    use base64::Engine as _;
     let mut bytes = [0u8; 16];
     rand::Rng::fill(&mut rand::rng(), &mut bytes);
+    id_text(&bytes)
+}
+
+fn id_text(bytes: &[u8]) -> String {
+    use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 

@@ -219,7 +219,6 @@ pub fn decode<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, StoreErr
     serde_json::from_str(text).map_err(|e| StoreError::new(format!("decode {what}: {e}")))
 }
 
-/// Databases' integers are signed; every number stored here (times, log positions) fits.
 /// The tables holding a room's rows (by their `room` column), deleted before its `rooms` row.
 pub const ROOM_TABLES: [&str; 4] = [
     "room_inputs",
@@ -228,6 +227,7 @@ pub const ROOM_TABLES: [&str; 4] = [
     "attendance_reports",
 ];
 
+/// Databases' integers are signed; every number stored here (times, log positions) fits.
 pub fn int(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }

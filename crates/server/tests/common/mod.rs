@@ -585,9 +585,19 @@ pub async fn http_get_with(
     path: &str,
     extra: &str,
 ) -> (u16, Vec<(String, String)>, String) {
+    http_request(server, "GET", path, extra).await
+}
+
+/// A minimal HTTP/1.1 request without a body, with extra header lines (each ending in `\r\n`).
+pub async fn http_request(
+    server: &Server,
+    method: &str,
+    path: &str,
+    extra: &str,
+) -> (u16, Vec<(String, String)>, String) {
     let mut stream = TcpStream::connect(server.addr).await.expect("connect");
     let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {}\r\n{extra}Connection: close\r\n\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\n{extra}Content-Length: 0\r\nConnection: close\r\n\r\n",
         server.addr
     );
     stream.write_all(request.as_bytes()).await.unwrap();
